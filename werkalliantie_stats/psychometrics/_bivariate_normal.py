@@ -65,9 +65,8 @@ def _upper_high(h, k, r):
                                           + c * d * a2 * a2 / 5.0), 0.0)
         b = np.sqrt(bs)
         sp = np.sqrt(_TWO_PI) * ndtr(-b / a)
-        bvn = bvn - np.where(hk > -100.0,
-                             np.exp(-hk / 2.0) * sp * b * (1.0 - c * bs * (1.0 - d * bs / 5.0) / 3.0),
-                             0.0)
+        tail = np.exp(-hk / 2.0) * sp * b * (1.0 - c * bs * (1.0 - d * bs / 5.0) / 3.0)
+        bvn = bvn - np.where(hk > -100.0, tail, 0.0)
         half = (a / 2.0)[..., None]
         xs = (half * (_NODES + 1.0)) ** 2
         rs = np.sqrt(1.0 - xs)

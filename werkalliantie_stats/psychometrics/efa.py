@@ -92,7 +92,8 @@ class EFAResult(ResultMixin):
             lines += ["", "With factor correlations of", format_table(self.phi, digits)]
         lines += ["", f"The degrees of freedom for the model are {fit['df']:.0f} and the "
                       f"objective function was {fit['objective']:.{digits}f}",
-                  f"The root mean square of the residuals (RMSR) is {fit.get('rmsr', np.nan):.{digits}f}"]
+                  "The root mean square of the residuals (RMSR) is "
+                  f"{fit.get('rmsr', np.nan):.{digits}f}"]
         if "chisq" in fit:
             lines.append(f"The number of observations was {self.n_obs:.0f} with Chi Square = "
                          f"{fit['chisq']:.{digits}f} with prob < {fit.get('p_value', np.nan):.2g}")
@@ -227,7 +228,8 @@ def efa(data: pd.DataFrame, n_factors: int, method: str = "minres",
     of :math:`\\Psi^{-1/2}R\\Psi^{-1/2}`; principal axes iterate
     :math:`h^2 \\leftarrow \\operatorname{diag}(\\Lambda\\Lambda')` from SMCs. Columns are
     signed to positive sums and ordered by :math:`\\operatorname{diag}(\\Phi\\Lambda'\\Lambda)`,
-    as psych. Fit: :math:`F = \\operatorname{tr}(\\hat\\Sigma^{-1}R) - \\ln|\\hat\\Sigma^{-1}R| - p`,
+    as psych. Fit:
+    :math:`F = \\operatorname{tr}(\\hat\\Sigma^{-1}R) - \\ln|\\hat\\Sigma^{-1}R| - p`,
     :math:`\\chi^2 = F\\,(n - 1 - (2p+5)/6 - 2m/3)` (Bartlett's correction) on
     :math:`df = p(p-1)/2 - pm + m(m-1)/2`; TLI from the null model;
     RMSEA :math:`= \\sqrt{\\max(\\chi^2/(df\\,n) - 1/(n-1), 0)}` with a 90% CI;

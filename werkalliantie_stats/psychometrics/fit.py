@@ -13,7 +13,7 @@ from scipy.stats import chi2, ncx2
 
 from .correlation import smooth_correlation
 
-__all__ = ["PSYCH_NAMES", "factor_fit", "factor_dof"]
+__all__ = ["PSYCH_NAMES", "factor_dof", "factor_fit"]
 
 PSYCH_NAMES = {
     "objective": "objective", "chisq": "STATISTIC", "df": "dof", "p_value": "PVAL",
