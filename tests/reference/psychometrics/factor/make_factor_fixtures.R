@@ -116,4 +116,9 @@ uneq$A1 <- pmin(uneq$A1, 4)
 uneq$A3 <- pmin(uneq$A3, 5)
 pu <- suppressWarnings(polychoric(uneq))
 write_json_fixture(list(rho = mat(pu$rho), tau = mat(pu$tau)), "bfi_poly_unequal.json")
+# a non-positive-definite "correlation" matrix and psych's smoothing of it
+bad <- matrix(c(1, .9, .9, .1, .9, 1, .2, .3, .9, .2, 1, .4, .1, .3, .4, 1), 4, 4,
+              dimnames = list(paste0("v", 1:4), paste0("v", 1:4)))
+write_json_fixture(list(matrix = mat(bad), smoothed = mat(suppressWarnings(cor.smooth(bad)))),
+                   "cor_smooth.json")
 cat("fixtures written to", out_dir, "\n")
