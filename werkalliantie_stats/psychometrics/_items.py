@@ -32,9 +32,9 @@ def item_matrix(data: object, func: str, min_items: int = 2,
     constant = [c for c in frame.columns if frame[c].nunique(dropna=True) < 2]
     if constant:
         first = constant[0]
-        value = frame[first].dropna().iloc[0]
+        value = float(frame[first].dropna().iloc[0])
         raise ValueError(f"{func}: column(s) {constant} of `data` have a single observed value "
-                         f"(e.g. {first!r} is always {value!r}); a constant item has no "
+                         f"(e.g. {first!r} is always {value:g}); a constant item has no "
                          f"correlation with anything - drop it")
     if need_rows_over_items:
         n_rows = int(frame.notna().any(axis=1).sum())

@@ -257,7 +257,7 @@ def _ordinal_codes(frame: pd.DataFrame, func: str, max_categories: int):
                    if np.any(frame[c].dropna() != np.round(frame[c].dropna())))
         example = frame[col][frame[col] != np.round(frame[col])].dropna().iloc[0]
         raise ValueError(f"{func}: column {col!r} of `data` has non-integer codes, e.g. "
-                         f"{example!r}; polychoric needs ordinal (integer) categories")
+                         f"{float(example):g}; polychoric needs ordinal (integer) categories")
     low, high = observed.min(), observed.max()
     n_categories = int(high - low + 1)
     if n_categories > max_categories:

@@ -63,6 +63,8 @@ def _ml_scaled(psi, r):
 
 def _ml_objective(psi, r, nf):
     e = np.linalg.eigvalsh(_ml_scaled(psi, r))[::-1][nf:]
+    if np.any(e <= 0):  # R's objective is NaN here; tell the line search to back off
+        return np.inf
     return float(-(np.sum(np.log(e) - e) - nf + len(psi)))
 
 

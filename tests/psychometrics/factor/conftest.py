@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reference_io import read_reference_csv, read_reference_json  # noqa: E402
+from reference_io import read_reference_csv, read_reference_json
 
 BFI_ITEMS = [f"{trait}{i}" for trait in "ACENO" for i in range(1, 6)]
 HS_ITEMS = [f"x{i}" for i in range(1, 10)]

@@ -23,7 +23,8 @@ from werkalliantie_stats.psychometrics.correlation import smooth_correlation
 def test_bvn_cdf_matches_scipy_across_correlation_regimes(r):
     rng = np.random.default_rng(int(abs(r) * 1000))
     h, k = rng.normal(scale=1.5, size=(2, 25))
-    expected = [multivariate_normal(cov=[[1, r], [r, 1]]).cdf([a, b]) for a, b in zip(h, k)]
+    dist = multivariate_normal(cov=[[1, r], [r, 1]])
+    expected = [dist.cdf([a, b]) for a, b in zip(h, k, strict=True)]
     assert_allclose(bvn_cdf(h, k, r), expected, atol=1e-12)
 
 
