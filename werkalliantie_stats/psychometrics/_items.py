@@ -25,11 +25,14 @@ def item_matrix(data: object, func: str, min_items: int = 2,
     if frame.shape[1] < min_items:
         raise ValueError(f"{func}: `data` needs at least {min_items} item columns, got "
                          f"{frame.shape[1]} ({list(frame.columns)})")
-    empty = [c for c in frame.columns if frame[c].isna().all()]
+    values = frame.to_numpy()
+    observed = ~np.isnan(values)
+    empty = [c for c, seen in zip(frame.columns, observed.any(axis=0), strict=True) if not seen]
     if empty:
         raise ValueError(f"{func}: column(s) {empty} of `data` are entirely missing; drop them "
                          f"(e.g. data.drop(columns={empty!r}))")
-    constant = [c for c in frame.columns if frame[c].nunique(dropna=True) < 2]
+    spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+    constant = [c for c, width in zip(frame.columns, spread, strict=True) if width == 0]
     if constant:
         first = constant[0]
         value = float(frame[first].dropna().iloc[0])
@@ -37,7 +40,7 @@ def item_matrix(data: object, func: str, min_items: int = 2,
                          f"(e.g. {first!r} is always {value:g}); a constant item has no "
                          f"correlation with anything - drop it")
     if need_rows_over_items:
-        n_rows = int(frame.notna().any(axis=1).sum())
+        n_rows = int(observed.any(axis=1).sum())
         if n_rows <= frame.shape[1]:
             raise ValueError(f"{func}: `data` has {n_rows} rows with responses but "
                              f"{frame.shape[1]} items; the correlation matrix of fewer rows "

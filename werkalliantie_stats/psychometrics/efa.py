@@ -296,5 +296,8 @@ def efa(data: pd.DataFrame, n_factors: int, method: str = "minres",
 def _scores(raw: pd.DataFrame | None, weights: dict, method: str | None):
     if raw is None or method is None:
         return None
-    standardised = (raw - raw.mean()) / raw.std(ddof=1)
-    return standardised @ weights[method]
+    values = raw.to_numpy()
+    standardised = (values - np.nanmean(values, axis=0)) / np.nanstd(values, axis=0, ddof=1)
+    chosen = weights[method]
+    return pd.DataFrame(standardised @ chosen.to_numpy(), index=raw.index,
+                        columns=chosen.columns)

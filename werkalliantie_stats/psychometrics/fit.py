@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
-from scipy.stats import chi2, ncx2
+from scipy.special import chndtr
+from scipy.stats import chi2
 
 from .correlation import smooth_correlation
 
@@ -32,7 +33,7 @@ def factor_dof(p: int, nf: int) -> float:
 
 
 def _ncx2_cdf(q: float, df: float, ncp: float) -> float:
-    return float(chi2.cdf(q, df)) if ncp <= 0 else float(ncx2.cdf(q, df, ncp))
+    return float(chi2.cdf(q, df)) if ncp <= 0 else float(chndtr(q, df, ncp))
 
 
 def _rmsea(chisq: float, df: float, n: float, level: float) -> tuple[float, float, float]:
