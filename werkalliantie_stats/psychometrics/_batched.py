@@ -4,8 +4,16 @@ and many one-factor solutions at once, without a Python loop per data set."""
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 
-__all__ = ["batched_correlation", "one_factor_minres_values", "one_factor_pa_values"]
+from ._polychoric import compact_tables, solve_rho
+
+__all__ = [
+    "batched_correlation",
+    "batched_polychoric",
+    "one_factor_minres_values",
+    "one_factor_pa_values",
+]
 
 _HEYWOOD_BOUND = 0.995  # psych's lower bound .005 on uniquenesses
 
@@ -121,3 +129,73 @@ def one_factor_pa_values(r: np.ndarray, min_err: float = 0.001, max_iter: int = 
         comm[a] = new.sum(axis=1)
         active[a[done]] = False
     return out
+
+
+def batched_polychoric(codes: np.ndarray, n_categories: int, correct: float = 0.5
+                       ) -> np.ndarray:
+    """Polychoric matrices of a stack of ordinal data sets (B, n, p) coded 0..K-1, -1 missing.
+
+    Same estimator as :func:`werkalliantie_stats.psychometrics.polychoric` (global
+    thresholds when every item of a data set reaches the same top category, per-pair
+    thresholds with the continuity correction otherwise; smoothing of non-positive-
+    definite results), with every table of every data set solved together.
+    """
+    b, _, p = codes.shape
+    k = n_categories
+    pairs = np.array(np.triu_indices(p, 1)).T
+    tau = _batched_thresholds(codes, k)
+    tables = _batched_pair_tables(codes, pairs, k)            # (B, P, K, K)
+    npairs = len(pairs)
+    flat = tables.reshape(b * npairs, k, k)
+    tops = np.where(codes >= 0, codes, -1).max(axis=1)         # (B, p)
+    is_global = np.repeat((tops == tops[:, :1]).all(axis=1), npairs)
+    rho = np.zeros(b * npairs)
+    if is_global.any():
+        sel = flat[is_global]
+        props = sel / sel.sum(axis=(1, 2))[:, None, None]
+        rows = tau[:, pairs[:, 0]].reshape(b * npairs, k - 1)[is_global]
+        cols = tau[:, pairs[:, 1]].reshape(b * npairs, k - 1)[is_global]
+        rho[is_global] = solve_rho(props, rows, cols, np.zeros(len(sel)))[0]
+    if (~is_global).any():
+        props, rows, cols, _ = compact_tables(flat[~is_global], correct)
+        rho[~is_global] = solve_rho(props, rows, cols, np.zeros(len(props)))[0]
+    matrices = np.repeat(np.eye(p)[None], b, axis=0)
+    rho = rho.reshape(b, npairs)
+    matrices[:, pairs[:, 0], pairs[:, 1]] = rho
+    matrices[:, pairs[:, 1], pairs[:, 0]] = rho
+    return _batched_smooth(matrices)
+
+
+def _batched_thresholds(codes: np.ndarray, k: int) -> np.ndarray:
+    b, _, p = codes.shape
+    offsets = (np.arange(b)[:, None, None] * p + np.arange(p)[None, None, :]) * k
+    valid = codes >= 0
+    counts = np.bincount((offsets + codes)[valid], minlength=b * p * k).reshape(b, p, k)
+    cum = np.cumsum(counts, axis=2) / counts.sum(axis=2, keepdims=True)
+    return ndtri(np.clip(cum[:, :, :-1], 0.0, 1.0))
+
+
+def _batched_pair_tables(codes: np.ndarray, pairs: np.ndarray, k: int) -> np.ndarray:
+    b = codes.shape[0]
+    npairs = len(pairs)
+    xi, xj = codes[:, :, pairs[:, 0]], codes[:, :, pairs[:, 1]]   # (B, n, P)
+    valid = (xi >= 0) & (xj >= 0)
+    base = (np.arange(b)[:, None, None] * npairs + np.arange(npairs)[None, None, :]) * k * k
+    flat = base + xi * k + xj
+    counts = np.bincount(flat[valid], minlength=b * npairs * k * k)
+    return counts.reshape(b, npairs, k, k).astype(float)
+
+
+def _batched_smooth(matrices: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
+    """psych::cor.smooth for every matrix whose smallest eigenvalue is below epsilon."""
+    values, vectors = np.linalg.eigh(matrices)
+    bad = values.min(axis=1) < np.finfo(float).eps
+    if not bad.any():
+        return matrices
+    vals = np.where(values[bad] < eig_tol, 100 * eig_tol, values[bad])
+    vals = vals * vals.shape[1] / vals.sum(axis=1, keepdims=True)
+    fixed = np.matmul(vectors[bad] * vals[:, None, :], vectors[bad].transpose(0, 2, 1))
+    scale = 1.0 / np.sqrt(np.einsum("bii->bi", fixed))
+    matrices = matrices.copy()
+    matrices[bad] = fixed * scale[:, :, None] * scale[:, None, :]
+    return matrices

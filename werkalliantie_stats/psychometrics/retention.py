@@ -10,8 +10,13 @@ import pandas as pd
 
 from .._results import ResultMixin, format_table
 from .._validation import as_rng
-from ._batched import batched_correlation, one_factor_minres_values, one_factor_pa_values
-from .correlation import correlation_matrix, polychoric
+from ._batched import (
+    batched_correlation,
+    batched_polychoric,
+    one_factor_minres_values,
+    one_factor_pa_values,
+)
+from .correlation import correlation_matrix
 from .extraction import extract
 
 __all__ = ["MAPResult", "ParallelAnalysisResult", "map_test", "parallel_analysis"]
@@ -125,18 +130,20 @@ def _resampled(rng, raw, n_iter, fm, want_factors, correlation):
     for size in _draw_chunks(n_iter, n, p):
         rows = rng.integers(0, n, size=(size, n, p))
         draws = np.take_along_axis(values[None, :, :], rows, axis=1)
-        r = _resampled_correlations(draws, raw.columns, correlation)
+        r = _resampled_correlations(draws, correlation)
         pcs.append(np.linalg.eigvalsh(r)[:, ::-1])
         if want_factors:
             fas.append(_factor_values(r, fm))
     return np.concatenate(pcs), (np.concatenate(fas) if want_factors else None)
 
 
-def _resampled_correlations(draws, columns, correlation):
+def _resampled_correlations(draws, correlation):
     if correlation == "pearson":
         return batched_correlation(draws)
-    return np.stack([polychoric(pd.DataFrame(d, columns=columns), smooth=True)
-                     .correlation.to_numpy() for d in draws])
+    low = np.nanmin(draws)
+    n_categories = int(np.nanmax(draws) - low + 1)
+    codes = np.where(np.isnan(draws), -1, draws - low).astype(int)
+    return batched_polychoric(codes, n_categories)
 
 
 def _threshold(values: np.ndarray, quantile: float | None) -> np.ndarray:
