@@ -31,6 +31,32 @@ def scree(result: ParallelAnalysisResult, ax: Axes | None = None) -> Axes:
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Horn's criterion reads off the plot: retain the leading components/factors whose
+    observed eigenvalue lies above the random-data line (psych's suggestion).
+
+    References
+    ----------
+    1. Horn, J. L. (1965). A rationale and test for the number of factors in factor
+       analysis. Psychometrika, 30, 179-185.
+    2. Cattell, R. B. (1966). The scree test for the number of factors. Multivariate
+       Behavioral Research, 1, 245-276.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np, pandas as pd
+    >>> from werkalliantie_stats.psychometrics import parallel_analysis
+    >>> from werkalliantie_stats.plots.psychometrics import scree
+    >>> rng = np.random.default_rng(7)
+    >>> items = pd.DataFrame(rng.normal(size=(200, 1)) + rng.normal(size=(200, 5)),
+    ...                      columns=list("abcde"))
+    >>> ax = scree(parallel_analysis(items, n_iter=20, seed=1))  # In R: fa.parallel(items)
+    >>> len(ax.get_lines()) >= 4
+    True
     """
     import matplotlib.pyplot as plt
 
@@ -73,6 +99,30 @@ def loading_heatmap(result: EFAResult, cut: float = 0.3, ax: Axes | None = None)
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Colour encodes the pattern loading on [-1, 1]; cells with :math:`|\\lambda| <` ``cut``
+    are masked, as ``print(fa, cut = .3)`` blanks them in psych.
+
+    References
+    ----------
+    1. Revelle, W. (2022). psych (version 2.2.9): ``print.psych.fa`` and ``fa.diagram``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np, pandas as pd
+    >>> from werkalliantie_stats.psychometrics import efa
+    >>> from werkalliantie_stats.plots.psychometrics import loading_heatmap
+    >>> rng = np.random.default_rng(7)
+    >>> f = rng.normal(size=(300, 2))
+    >>> lam = np.array([[.8, 0], [.7, 0], [.6, 0], [0, .8], [0, .7], [0, .6]])
+    >>> items = pd.DataFrame(f @ lam.T + .6 * rng.normal(size=(300, 6)), columns=list("abcdef"))
+    >>> ax = loading_heatmap(efa(items, 2), cut=0.3)  # In R: print(fa(items, 2), cut = .3)
+    >>> len(ax.texts)
+    6
     """
     import matplotlib.pyplot as plt
 

@@ -291,8 +291,44 @@ def smooth_correlation(matrix: np.ndarray, func: str = "smooth_correlation",
                        eig_tol: float = 1e-12) -> tuple[np.ndarray, bool]:
     """Make a correlation matrix positive definite as ``psych::cor.smooth`` does.
 
-    Returns the (possibly) smoothed matrix and whether smoothing was needed; when it was,
-    a :class:`NonPositiveDefiniteWarning` is issued.
+    Parameters
+    ----------
+    matrix : ndarray
+        Symmetric matrix with unit diagonal.
+    func : str
+        Name of the calling function, used in the warning.
+    eig_tol : float
+        Eigenvalues below this are replaced (psych's ``eig.tol``).
+
+    Returns
+    -------
+    tuple of (ndarray, bool)
+        The (possibly) smoothed matrix and whether smoothing was needed; when it was, a
+        :class:`~werkalliantie_stats.exceptions.NonPositiveDefiniteWarning` is issued.
+
+    Notes
+    -----
+    Only when the smallest eigenvalue is below machine epsilon: with
+    :math:`R = V\\Lambda V'`, eigenvalues below ``eig_tol`` become ``100 * eig_tol``, all
+    are rescaled to sum to *p*, and :math:`V\\Lambda V'` is rescaled to unit diagonal.
+
+    References
+    ----------
+    1. Revelle, W. (2022). psych (version 2.2.9), ``cor.smooth``.
+    2. Wothke, W. (1993). Nonpositive definite matrices in structural modeling. In
+       K. A. Bollen & J. S. Long (Eds.), Testing structural equation models. Sage.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from werkalliantie_stats.psychometrics.correlation import smooth_correlation
+    >>> bad = np.array([[1, .9, .9], [.9, 1, -.2], [.9, -.2, 1]])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     fixed, done = smooth_correlation(bad)  # In R: psych::cor.smooth(bad)
+    >>> done, bool(np.linalg.eigvalsh(fixed).min() > 0), np.diag(fixed).round(12).tolist()
+    (True, True, [1.0, 1.0, 1.0])
     """
     values, vectors = np.linalg.eigh(matrix)
     if values.min() >= np.finfo(float).eps:
@@ -312,9 +348,47 @@ def correlation_matrix(data: pd.DataFrame, correlation: str = "pearson", func: s
                        n_obs: float | None = None, correct: float = 0.5) -> CorrelationInput:
     """The correlation matrix an analysis works on, with the sample sizes behind it.
 
-    ``data`` is either items (rows = respondents) or an already computed correlation
-    matrix (square, labelled, unit diagonal; then ``n_obs`` gives the sample size).
-    Pearson uses pairwise deletion, as psych's default ``use="pairwise"``.
+    Parameters
+    ----------
+    data : DataFrame
+        Items (rows = respondents; NaN = missing), or an already computed correlation
+        matrix (square, index equal to columns, unit diagonal).
+    correlation : {"pearson", "polychoric"}
+        Pearson with pairwise deletion (psych's default ``use="pairwise"``) or
+        :func:`polychoric`.
+    func : str
+        Name of the calling function, used in error messages.
+    n_obs : float, optional
+        Sample size; defaults to the number of rows of item data (NaN for a matrix).
+    correct : float
+        Continuity correction passed to :func:`polychoric`.
+
+    Returns
+    -------
+    CorrelationInput
+        ``matrix`` (DataFrame), ``n_obs``, ``pair_counts`` (rows observed per pair, None
+        for a matrix) and ``raw`` (the checked items, None for a matrix).
+
+    Notes
+    -----
+    Every exploratory analysis (KMO, Bartlett, parallel analysis, MAP, EFA, omega) and
+    ordinal alpha go through this function, so that ``correlation=`` means the same
+    thing everywhere; see :func:`pearson` and :func:`polychoric` for the formulas.
+
+    References
+    ----------
+    1. Revelle, W. (2022). psych (version 2.2.9): ``cor(x, use = "pairwise")`` and
+       ``polychoric`` as used by ``fa(cor = "cor" | "poly")``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from werkalliantie_stats.psychometrics.correlation import correlation_matrix
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 1, 4, 3, 5],
+    ...                       "c": [1, 3, 2, 5, 4]})
+    >>> src = correlation_matrix(items, "pearson")  # In R: cor(items, use = "pairwise")
+    >>> src.n_obs, src.matrix.shape, int(src.pair_counts[0, 1])
+    (5.0, (3, 3), 5)
     """
     if correlation not in ("pearson", "polychoric"):
         raise ValueError(f"{func}: `correlation` must be 'pearson' or 'polychoric', got "

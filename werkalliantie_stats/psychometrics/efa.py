@@ -280,7 +280,9 @@ def efa(data: pd.DataFrame, n_factors: int, method: str = "minres",
     _warn_trouble(communality, items, converged, method, func)
     fit = factor_fit(r, loadings, phi, source.n_obs, source.pair_counts)
     regression, bartlett = _score_weights(source.raw, loadings, phi, r)
-    frame = lambda m, cols=names: pd.DataFrame(m, index=items, columns=cols)  # noqa: E731
+    def frame(values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(values, index=items, columns=names)
+
     weights = {"regression": frame(regression), "bartlett": frame(bartlett)}
     return EFAResult(
         loadings=frame(loadings), structure=frame(loadings @ phi_),
