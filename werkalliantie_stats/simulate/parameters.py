@@ -156,7 +156,7 @@ class SimulationParameters:
     age_range: tuple[int, int] = (18, 75)
     male_proportion: float = 0.87
     """Share of men; probation populations are roughly 85-90% male."""
-    history_stroefheid_correlation: float = 0.30
+    history_stroefheid_correlation: float = 0.45
     """Correlation between the latent criminal-history propensity H and the dyad's
     stroefheid, so that prior convictions confound stroefheid's effect on rearrest
     (issue)."""
@@ -191,7 +191,7 @@ class SimulationParameters:
     """Log odds ratios of dropout: per SD of the dyad's positive-alliance composite (OR
     .67, issue), per SD of dyad stroefheid (OR 1.5, issue), per SD of log(1 + prior
     convictions), for substance use, per 10 years of age."""
-    dropout_intercept: float = -1.433600
+    dropout_intercept: float = -1.444923
     """*Calibrated* so that the marginal dropout rate is dropout_rate."""
     dropout_day_beta: tuple[float, float] = (1.2, 2.4)
     """A dropout happens on day ceil(planned_days * B), B ~ Beta(a, b): mostly in the
@@ -204,7 +204,7 @@ class SimulationParameters:
         "binding": float(np.log(0.95)),
         "vertrouwen": float(np.log(0.78)),
         "stroefheid": 0.0,
-        "prior_convictions": float(np.log(1.6)),
+        "prior_convictions": float(np.log(1.7)),
         "substance_use": float(np.log(1.3)),
         "age": float(np.log(0.80)),
     })
@@ -215,7 +215,7 @@ class SimulationParameters:
     rearrest_weibull_shape: float = 0.85
     """Weibull shape of the latent rearrest time (hazard falling over time, as usual
     for recidivism)."""
-    rearrest_log_scale: float = -6.673070
+    rearrest_log_scale: float = -6.689728
     """*Calibrated* log of the Weibull scale lambda in h(t) = lambda k t^(k-1) exp(x b),
     so that the marginal observed rearrest rate is rearrest_rate."""
     risk_increase_rate: float = 0.20
@@ -227,7 +227,7 @@ class SimulationParameters:
     })
     """Log odds ratios of rising risk per SD of the positive composite (OR .80, issue),
     per SD of log(1 + prior convictions) and for substance use."""
-    risk_increase_intercept: float = -1.573933
+    risk_increase_intercept: float = -1.576234
     """*Calibrated* so that the marginal rising-risk rate is risk_increase_rate."""
 
     def __post_init__(self) -> None:
