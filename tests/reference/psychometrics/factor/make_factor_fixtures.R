@@ -121,4 +121,27 @@ bad <- matrix(c(1, .9, .9, .1, .9, 1, .2, .3, .9, .2, 1, .4, .1, .3, .4, 1), 4, 
               dimnames = list(paste0("v", 1:4), paste0("v", 1:4)))
 write_json_fixture(list(matrix = mat(bad), smoothed = mat(suppressWarnings(cor.smooth(bad)))),
                    "cor_smooth.json")
+# ---- the synthetic study (client and officer, wave 1; com4, bin4, ver4 re-keyed) -----
+quest <- read.csv("data/synthetic/questionnaires.csv")
+study_items <- paste0(rep(c("com", "bin", "ver", "str"), each = 5), 1:5)
+synthetic <- list()
+for (rater in c("client", "officer")) {
+  x <- quest[quest$rater == rater & quest$wave == 1, study_items]
+  for (item in c("com4", "bin4", "ver4")) x[[item]] <- 6 - x[[item]]
+  pc_s <- polychoric(x)
+  set.seed(1)
+  par_s <- fa.parallel(x, n.iter = 2, plot = FALSE)
+  synthetic[[rater]] <- list(
+    rho = mat(pc_s$rho), tau = mat(pc_s$tau), kmo_overall = KMO(x)$MSA,
+    kmo_per_item = unname(KMO(x)$MSAi),
+    bartlett_chisq = cortest.bartlett(cor(x, use = "pairwise"), n = nrow(x))$chisq,
+    fa_pearson = fa_fixture(fa(x, nfactors = 4, fm = "minres", rotate = "oblimin"), x),
+    fa_poly = fa_fixture(fa(x, nfactors = 4, fm = "minres", rotate = "oblimin",
+                            cor = "poly"), x),
+    pc_values = par_s$pc.values, fa_values = par_s$fa.values,
+    map = vss(x, n = 8, plot = FALSE)$map,
+    omega = omega_fixture(suppressWarnings(suppressMessages(
+      omega(x, nfactors = 4, plot = FALSE)))))
+}
+write_json_fixture(synthetic, "synthetic_wave1.json")
 cat("fixtures written to", out_dir, "\n")
