@@ -344,6 +344,25 @@ def smooth_correlation(matrix: np.ndarray, func: str = "smooth_correlation",
     return smoothed * np.outer(scale, scale), True
 
 
+def _pairwise_pearson(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Pearson correlations with pairwise deletion (pair-specific means), by matrix products."""
+    if not np.isnan(values).any():
+        centred = values - values.mean(axis=0)
+        cross = centred.T @ centred
+        sd = np.sqrt(np.diag(cross))
+        out = cross / np.outer(sd, sd)
+    else:
+        mask = (~np.isnan(values)).astype(float)
+        x = np.nan_to_num(values)
+        sums = x.T @ mask                      # sum of x_i over rows where x_j is observed
+        means = sums / counts
+        sq = (x ** 2).T @ mask - sums * means  # centred sum of squares of x_i, pair rows
+        cross = x.T @ x - sums * means.T       # centred cross products, pair rows
+        out = cross / np.sqrt(sq * sq.T)
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
 def correlation_matrix(data: pd.DataFrame, correlation: str = "pearson", func: str = "analysis",
                        n_obs: float | None = None, correct: float = 0.5) -> CorrelationInput:
     """The correlation matrix an analysis works on, with the sample sizes behind it.
@@ -406,7 +425,8 @@ def correlation_matrix(data: pd.DataFrame, correlation: str = "pearson", func: s
         raise ValueError(f"{func}: items {frame.columns[i]!r} and {frame.columns[j]!r} are "
                          f"observed together in only {int(counts[i, j])} rows")
     if correlation == "pearson":
-        matrix = frame.corr()
+        matrix = pd.DataFrame(_pairwise_pearson(frame.to_numpy(), counts), index=frame.columns,
+                              columns=frame.columns)
     else:
         matrix = polychoric(frame, correct=correct).correlation
     size = float(len(frame)) if n_obs is None else float(n_obs)

@@ -159,12 +159,13 @@ def _variance_table(loadings, phi, names, total):
     return pd.DataFrame(rows, index=names).T
 
 
-def _score_weights(raw, loadings, phi, r):
-    """Regression (Thurstone) and Bartlett weights as psych::factor.scores."""
+def _score_weights(raw, loadings, phi, r, correlation):
+    """Regression (Thurstone) and Bartlett weights as psych::factor.scores (which uses
+    the Pearson correlations of raw items)."""
     nf = loadings.shape[1]
     phi_ = np.eye(nf) if phi is None else phi
     structure = loadings @ phi_
-    r_raw = r if raw is None else raw.corr().to_numpy()
+    r_raw = r if raw is None or correlation == "pearson" else raw.corr().to_numpy()
     regression = np.linalg.solve(r_raw, structure)
     u2 = 1 - np.diag(loadings @ phi_ @ loadings.T)
     scaled = loadings / u2[:, None]
@@ -279,7 +280,7 @@ def efa(data: pd.DataFrame, n_factors: int, method: str = "minres",
     converged = ext.converged and rot_ok
     _warn_trouble(communality, items, converged, method, func)
     fit = factor_fit(r, loadings, phi, source.n_obs, source.pair_counts)
-    regression, bartlett = _score_weights(source.raw, loadings, phi, r)
+    regression, bartlett = _score_weights(source.raw, loadings, phi, r, correlation)
     def frame(values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=items, columns=names)
 

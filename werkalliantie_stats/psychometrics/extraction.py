@@ -118,8 +118,9 @@ def extract(r: np.ndarray, nf: int, method: str, min_err: float = 0.001,
     if method == "pa":
         lam, values, converged, iterations = _principal_axis(r, nf, min_err, max_iter)
         return Extraction(lam, values, converged, iterations)
-    start = np.diag(r) - smc(r)
-    upper = max(smc(r).max(), 1.0)
+    squared_multiple = smc(r)
+    start = np.diag(r) - squared_multiple
+    upper = max(squared_multiple.max(), 1.0)
     if method == "minres":
         psi, converged, iterations = _lbfgsb(_minres_objective, _minres_gradient, start,
                                              upper, r, nf)

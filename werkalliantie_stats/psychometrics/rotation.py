@@ -81,8 +81,8 @@ def promax(loadings: np.ndarray, power: int = 4) -> Rotation:
 
 def _oblimin_criterion(gamma: float) -> Callable:
     def criterion(lam):
-        m = lam.shape[1]
-        x = (lam ** 2) @ (1 - np.eye(m))
+        sq = lam ** 2
+        x = sq.sum(axis=1, keepdims=True) - sq  # L^2 (11' - I): row sums without own column
         if gamma != 0:
             p = lam.shape[0]
             x = (np.eye(p) - gamma / p) @ x
@@ -101,12 +101,17 @@ def _geomin_criterion(delta: float) -> Callable:
 
 def gpa_oblique(loadings: np.ndarray, criterion: Callable, eps: float = 1e-5,
                 max_iter: int = 1000) -> Rotation:
-    """GPArotation's ``GPFoblq`` (gradient projection, oblique), started at the identity."""
+    """GPArotation's ``GPFoblq`` (gradient projection, oblique), started at the identity.
+
+    Same steps as the R code; the inverse of each trial rotation is computed once and
+    used for both the loadings and the gradient (R solves twice).
+    """
     a = loadings
     t = np.eye(a.shape[1])
-    lam = a @ np.linalg.inv(t).T
+    t_inv = t
+    lam = a @ t_inv.T
     f, gq = criterion(lam)
-    g = -(lam.T @ gq @ np.linalg.inv(t)).T
+    g = -(lam.T @ gq @ t_inv).T
     alpha = 1.0
     converged = False
     for _ in range(max_iter + 1):
@@ -119,13 +124,14 @@ def gpa_oblique(loadings: np.ndarray, criterion: Callable, eps: float = 1e-5,
         for _ in range(11):
             x = t - alpha * gp
             t_new = x / np.sqrt((x ** 2).sum(axis=0))[None, :]
-            lam = a @ np.linalg.inv(t_new).T
+            t_inv = np.linalg.inv(t_new)
+            lam = a @ t_inv.T
             f_new, gq_new = criterion(lam)
             if f - f_new > 0.5 * s ** 2 * alpha:
                 break
             alpha /= 2
         t, f = t_new, f_new
-        g = -(lam.T @ gq_new @ np.linalg.inv(t_new)).T
+        g = -(lam.T @ gq_new @ t_inv).T
     return Rotation(lam, t.T @ t, converged)
 
 
