@@ -65,6 +65,17 @@ class BartlettResult(ResultMixin):
     n_obs: float
     _title = "Bartlett's test of sphericity"
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: statistic, df, p_value, n_obs."""
+        return pd.DataFrame([{"statistic": self.statistic, "df": self.df,
+                              "p_value": self.p_value, "n_obs": self.n_obs}])
+
+    def summary(self, digits: int = 2) -> str:
+        """As psych prints cortest.bartlett's list."""
+        return (f"{self._title} (n = {self.n_obs:g})\n"
+                f"chisq = {self.statistic:.{digits}f}, df = {self.df:g}, "
+                f"p.value = {self.p_value:.3g}")
+
 
 def _checked_inverse(matrix: pd.DataFrame, func: str) -> np.ndarray:
     values = matrix.to_numpy()

@@ -50,6 +50,8 @@ def test_bartlett_matches_psych(hs, ref):
     assert res.statistic == pytest.approx(fixture["bartlett_chisq"], rel=1e-10)
     assert res.df == fixture["bartlett_df"]
     assert res.p_value == pytest.approx(fixture["bartlett_p"], rel=1e-8)
+    assert "chisq = 904.10, df = 36" in res.summary()
+    assert res.to_frame().loc[0, "df"] == 36
     from_matrix = bartlett_sphericity(hs.corr(), n_obs=301)
     assert from_matrix.statistic == pytest.approx(res.statistic, rel=1e-12)
 
