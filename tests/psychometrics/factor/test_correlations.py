@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ref_matrix
+from factor_helpers import ref_matrix
 from numpy.testing import assert_allclose
 from scipy import integrate
 from scipy.stats import multivariate_normal, norm

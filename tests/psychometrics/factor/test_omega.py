@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ref_matrix
+from factor_helpers import ref_matrix
 from numpy.testing import assert_allclose
 
 from werkalliantie_stats.psychometrics import omega

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ref_matrix
+from factor_helpers import ref_matrix
 from numpy.testing import assert_allclose
 
 from werkalliantie_stats.psychometrics import (
