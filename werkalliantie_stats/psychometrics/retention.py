@@ -163,13 +163,15 @@ def _check_options(n_iter, quantile, fa, fm, func):
 
 def parallel_analysis(data: pd.DataFrame, n_iter: int = 20, quantile: float | None = 0.95,
                       resample: bool = False, fa: str = "both", fm: str = "minres",
-                      correlation: str = "pearson", seed=None) -> ParallelAnalysisResult:
+                      correlation: str = "pearson", seed=None,
+                      n_obs: int | None = None) -> ParallelAnalysisResult:
     """Horn's parallel analysis, as ``psych::fa.parallel``.
 
     Parameters
     ----------
     data : DataFrame
-        Items in columns (NaN = missing; Pearson uses pairwise deletion).
+        Items in columns (NaN = missing; Pearson uses pairwise deletion), or a
+        correlation matrix together with ``n_obs`` (then only simulated data are used).
     n_iter : int
         Number of random data sets.
     quantile : float or None
@@ -188,6 +190,8 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 20, quantile: float | No
         always use Pearson correlations, as in psych.
     seed : int or numpy.random.Generator, optional
         Random state.
+    n_obs : int, optional
+        Sample size when ``data`` is a correlation matrix (psych's ``n.obs``).
 
     Returns
     -------
@@ -229,12 +233,17 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 20, quantile: float | No
     """
     func = "parallel_analysis"
     _check_options(n_iter, quantile, fa, fm, func)
-    source = correlation_matrix(data, correlation, func)
-    if source.raw is None:
-        raise ValueError(f"{func}: `data` must hold item responses (rows = respondents), not a "
-                         f"correlation matrix")
+    source = correlation_matrix(data, correlation, func, n_obs=n_obs)
     r = source.matrix.to_numpy()
-    n, p = source.raw.shape
+    p = r.shape[0]
+    if source.raw is None:
+        if not np.isfinite(source.n_obs):
+            raise ValueError(f"{func}: `data` is a correlation matrix, so `n_obs` (the sample "
+                             f"size behind it) is required, e.g. n_obs=267")
+        if resample:
+            raise ValueError(f"{func}: a correlation matrix cannot be resampled; use "
+                             f"resample=False or pass the item responses")
+    n = int(source.n_obs)
     want_factors = fa != "pc"
     observed = {"components": np.linalg.eigvalsh(r)[::-1]}
     if want_factors:

@@ -155,3 +155,16 @@ def test_batched_polychoric_equals_one_at_a_time(bfi):
             warnings.simplefilter("ignore")
             single = polychoric(pd.DataFrame(draws[b], columns=items.columns)).correlation
         assert_allclose(batched[b], single.to_numpy(), atol=1e-9)
+
+
+def test_parallel_analysis_from_a_correlation_matrix(hs, ref):
+    """R: fa.parallel(cor(hs), n.obs = 301): simulated data only."""
+    fixture = ref("hs_retention.json")
+    res = parallel_analysis(hs.corr(), n_obs=301, n_iter=30, seed=3)
+    assert_allclose(res.observed["factors"], fixture["fa_values"], rtol=1e-8, atol=1e-10)
+    raw = parallel_analysis(hs, n_iter=30, seed=3)
+    pd.testing.assert_frame_equal(res.simulated, raw.simulated)
+    with pytest.raises(ValueError, match="`n_obs`"):
+        parallel_analysis(hs.corr())
+    with pytest.raises(ValueError, match="cannot be resampled"):
+        parallel_analysis(hs.corr(), n_obs=301, resample=True)
