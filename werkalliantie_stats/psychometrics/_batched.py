@@ -18,27 +18,37 @@ __all__ = [
 _HEYWOOD_BOUND = 0.995  # psych's lower bound .005 on uniquenesses
 
 
-def batched_correlation(x: np.ndarray) -> np.ndarray:
-    """Pearson correlations of a stack of data sets (B, n, p); NaN = missing, pairwise."""
-    if not np.isnan(x).any():
-        centred = x - x.mean(axis=1, keepdims=True)
-        cross = np.matmul(centred.transpose(0, 2, 1), centred)
-        sd = np.sqrt(np.einsum("bii->bi", cross))
-        return cross / sd[:, :, None] / sd[:, None, :]
-    mask = (~np.isnan(x)).astype(float)
-    xz = np.nan_to_num(x)
-    mt = mask.transpose(0, 2, 1)
-    n = np.matmul(mt, mask)
-    sx = np.matmul(xz.transpose(0, 2, 1), mask)          # sum of x_i over rows with x_j
-    sxx = np.matmul((xz ** 2).transpose(0, 2, 1), mask)
-    sxy = np.matmul(xz.transpose(0, 2, 1), xz)
+def batched_correlation(x: np.ndarray, observed: np.ndarray | None = None) -> np.ndarray:
+    """Pearson correlations of a stack of data sets (B, n, p), pairwise deletion.
+
+    Missing values are NaN in ``x``, or (faster) ``x`` holds zeros there and ``observed``
+    is the boolean mask of observed cells.
+    """
+    if observed is None:
+        nan = np.isnan(x)
+        if not nan.any():
+            centred = x - x.mean(axis=1, keepdims=True)
+            cross = np.matmul(centred.transpose(0, 2, 1), centred)
+            sd = np.sqrt(np.einsum("bii->bi", cross))
+            return cross / sd[:, :, None] / sd[:, None, :]
+        observed = ~nan
+        x = np.where(observed, x, 0.0)
+    mask = observed.astype(float)
+    xt = x.transpose(0, 2, 1)
+    n = np.matmul(mask.transpose(0, 2, 1), mask)
+    sx = np.matmul(xt, mask)               # sum of x_i over the rows where x_j is observed
+    sxx = np.matmul((x * x).transpose(0, 2, 1), mask)
+    sxy = np.matmul(xt, x)
     cov = n * sxy - sx * sx.transpose(0, 2, 1)
     var_i = n * sxx - sx ** 2
     return cov / np.sqrt(var_i * var_i.transpose(0, 2, 1))
 
 
 def _smc(r: np.ndarray) -> np.ndarray:
-    inv = np.linalg.pinv(r, hermitian=True)
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:  # psych uses a pseudo-inverse; only needed when singular
+        inv = np.linalg.pinv(r, hermitian=True)
     return np.clip(1.0 - 1.0 / np.einsum("bii->bi", inv), 0.0, 1.0)
 
 

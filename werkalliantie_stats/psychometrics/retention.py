@@ -126,23 +126,27 @@ def _simulated(rng, n_iter, n, p, fm, want_factors):
 def _resampled(rng, raw, n_iter, fm, want_factors, correlation):
     n, p = raw.shape
     values = raw.to_numpy()
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
     pcs, fas = [], []
     for size in _draw_chunks(n_iter, n, p):
         rows = rng.integers(0, n, size=(size, n, p))
-        draws = np.take_along_axis(values[None, :, :], rows, axis=1)
-        r = _resampled_correlations(draws, correlation)
+        draws = np.take_along_axis(filled[None, :, :], rows, axis=1)
+        seen = np.take_along_axis(observed[None, :, :], rows, axis=1)
+        r = _resampled_correlations(draws, seen, correlation)
         pcs.append(np.linalg.eigvalsh(r)[:, ::-1])
         if want_factors:
             fas.append(_factor_values(r, fm))
     return np.concatenate(pcs), (np.concatenate(fas) if want_factors else None)
 
 
-def _resampled_correlations(draws, correlation):
+def _resampled_correlations(draws, seen, correlation):
+    """Correlations of resampled data sets (zeros where ``seen`` is False)."""
     if correlation == "pearson":
-        return batched_correlation(draws)
-    low = np.nanmin(draws)
-    n_categories = int(np.nanmax(draws) - low + 1)
-    codes = np.where(np.isnan(draws), -1, draws - low).astype(int)
+        return batched_correlation(draws, seen)
+    low = draws[seen].min()
+    n_categories = int(draws[seen].max() - low + 1)
+    codes = np.where(seen, draws - low, -1).astype(int)
     return batched_polychoric(codes, n_categories)
 
 
