@@ -210,7 +210,8 @@ def efa(data: pd.DataFrame, n_factors: int, method: str = "minres",
     correlation : {"pearson", "polychoric"}
         Correlations to factor (psych's ``cor="cor"`` / ``cor="poly"``).
     n_obs : float, optional
-        Sample size when ``data`` is a correlation matrix.
+        Sample size when ``data`` is a correlation matrix; with item data it replaces the
+        row count in the fit statistics (psych always uses the row count).
     scores : {"regression", "bartlett", None}
         Which factor scores to return (both weight matrices are always given).
     max_iter, min_err : int, float
