@@ -21,7 +21,13 @@ def item_matrix(data: object, func: str, min_items: int = 2,
     Rejects non-DataFrames, non-numeric codes, all-missing columns, constant columns,
     fewer than ``min_items`` columns and (optionally) fewer complete rows than items.
     """
-    frame = numeric_frame(check_frame(data, func), func)
+    check_frame(data, func)
+    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
+           for t in data.dtypes):
+        frame = pd.DataFrame(data.to_numpy(dtype=float, na_value=np.nan), index=data.index,
+                             columns=data.columns)
+    else:  # the shared converter names the offending column and value
+        frame = numeric_frame(data, func)
     if frame.shape[1] < min_items:
         raise ValueError(f"{func}: `data` needs at least {min_items} item columns, got "
                          f"{frame.shape[1]} ({list(frame.columns)})")
