@@ -30,6 +30,17 @@ def test_omega_matches_psych_on_hs(hs, ref, nf):
     assert list(res.keys) == expected["key"]
 
 
+@pytest.mark.parametrize("method", ["pa", "ml"])
+def test_omega_with_other_factoring_methods(hs, ref, method):
+    """R: psych::omega(hs, nfactors = 3, fm = method)."""
+    expected = ref("hs_omega.json")[f"nf3_{method}"]
+    res = omega(hs, 3, method=method)
+    assert res.omega_hierarchical == pytest.approx(expected["omega_h"], rel=1e-6)
+    assert res.omega_total == pytest.approx(expected["omega_tot"], rel=1e-6)
+    assert_allclose(res.schmid_leiman.to_numpy(), ref_matrix(expected["sl"]).to_numpy(),
+                    rtol=1e-6, atol=1e-8)
+
+
 def test_one_factor_omega_semantics(hs):
     """With one factor the general factor is the factor: omega_h = (sum lambda)^2 / Vt."""
     with pytest.warns(UserWarning):

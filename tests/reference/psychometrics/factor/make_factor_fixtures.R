@@ -90,6 +90,10 @@ for (nf in 1:3) {
   o <- suppressWarnings(suppressMessages(omega(hs, nfactors = nf, plot = FALSE)))
   om[[paste0("nf", nf)]] <- omega_fixture(o)
 }
+for (fm in c("pa", "ml")) {
+  o <- suppressWarnings(suppressMessages(omega(hs, nfactors = 3, fm = fm, plot = FALSE)))
+  om[[paste0("nf3_", fm)]] <- omega_fixture(o)
+}
 write_json_fixture(om, "hs_omega.json")
 
 # ---- bfi 25 items (ordinal, missing) ----------------------------------------------
