@@ -120,3 +120,22 @@ def test_correlation_matrix_input_with_n_obs(hs, hs_fits):
     assert res.scores is None
     no_n = efa(hs.corr(), 3)
     assert "chisq" not in no_n.fit and np.isnan(no_n.n_obs)
+
+
+@pytest.mark.parametrize("rotation", ["oblimin", "quartimin", "geomin", "promax", "varimax"])
+def test_rotation_leaves_the_model_implied_matrix_unchanged(hs, rotation):
+    """Any rotation T gives Lambda Phi Lambda' = Lambda0 Lambda0' (common part of R)."""
+    unrotated = efa(hs, 3, rotation=None).loadings.to_numpy()
+    res = efa(hs, 3, rotation=rotation)
+    lam = res.loadings.to_numpy()
+    phi = np.eye(3) if res.phi is None else res.phi.to_numpy()
+    assert_allclose(lam @ phi @ lam.T, unrotated @ unrotated.T, atol=1e-10)
+    assert_allclose(res.structure.to_numpy(), lam @ phi, atol=1e-12)
+    assert_allclose(np.diag(phi), 1.0, atol=1e-12)
+
+
+def test_item_order_does_not_change_the_solution(hs):
+    order = list(reversed(hs.columns))
+    a = efa(hs, 3).communalities
+    b = efa(hs[order], 3).communalities
+    assert_allclose(b[a.index], a, atol=1e-6)
