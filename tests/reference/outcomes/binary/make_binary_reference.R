@@ -130,8 +130,8 @@ n <- 40
 x1 <- round(rnorm(n), 3)
 x2 <- rep(0:1, length.out = n)
 y <- ifelse(x2 == 1, 1L, rbinom(n, 1, plogis(-0.5 + x1)))
-sep <- data.frame(y = y, x1 = x1, x2 = x2)
-write_data(sep, "separated.csv", "simulated (set.seed(20261128)): y = 1 whenever x2 = 1 (quasi-complete separation by x2).")
+sep <- data.frame(y = y, x1 = x1, x2 = x2, grp = rep(1:10, each = 4))
+write_data(sep, "separated.csv", "simulated (set.seed(20261128)): y = 1 whenever x2 = 1 (quasi-complete separation by x2); grp = made-up clusters of 4 rows.")
 ff <- glm(y ~ x1 + x2, family = binomial, data = sep, method = "brglmFit", type = "AS_mean",
           epsilon = 1e-12, maxit = 200)
 ml_diverges <- suppressWarnings(glm(y ~ x1 + x2, family = binomial, data = sep))  # x2 estimate runs off
@@ -181,6 +181,7 @@ write_json_ref(list(
   formula = "y ~ x1 + x2, Firth (brglm2 AS_mean)",
   ml_coef_diverging = named(coef(ml_diverges)),
   coef = named(coef(ff)), vcov = mat(vcov(ff)),
+  vcovCL_HC0 = mat(vcovCL(ff, cluster = ~grp)),
   penalised_loglik = pl0,
   confint_penalised_profile = mat(firth_ci), p_penalised_lr = named(firth_plr_p)
 ), "firth_separated.json")
