@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._validation import check_columns, check_frame, numeric_frame
 
-__all__ = ["Design", "build_design", "as_predictor_list"]
+__all__ = ["Design", "as_predictor_list", "build_design"]
 
 INTERCEPT = "Intercept"
 
@@ -62,12 +62,23 @@ def _is_categorical(series: pd.Series) -> bool:
         or pd.api.types.is_string_dtype(series.dtype)
 
 
+def _mostly_numbers(series: pd.Series) -> bool:
+    """A text column whose values are mostly numbers is a numeric column with typos."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return False
+    return bool(pd.to_numeric(series, errors="coerce").notna().mean() >= 0.5)
+
+
 def _treatment_columns(series: pd.Series, name: str, func: str) -> tuple[np.ndarray, list[str]]:
     if isinstance(series.dtype, pd.CategoricalDtype):
         levels = [lev for lev in series.cat.categories if (series == lev).any()]
     else:
         levels = sorted(series.astype(str).unique())
         series = series.astype(str)
+    if len(levels) > max(20, len(series) // 2):
+        raise ValueError(f"{func}: predictor {name!r} has {len(levels)} distinct text values "
+                         f"(e.g. {levels[0]!r}) in {len(series)} rows; a categorical predictor "
+                         f"needs few categories: recode it or convert it to numbers")
     if len(levels) < 2:
         raise ValueError(f"{func}: predictor {name!r} has a single category ({levels[0]!r}) in "
                          f"the {len(series)} rows used; drop it from `predictors`")
@@ -78,8 +89,9 @@ def _treatment_columns(series: pd.Series, name: str, func: str) -> tuple[np.ndar
 def _numeric_column(series: pd.Series, name: str, func: str) -> np.ndarray:
     values = numeric_frame(series.to_frame(), func, arg="data")[name].to_numpy()
     if np.ptp(values) == 0:
-        raise ValueError(f"{func}: predictor {name!r} is constant (every value is {values[0]!r}) "
-                         f"in the {len(values)} rows used; drop it from `predictors`")
+        raise ValueError(f"{func}: predictor {name!r} is constant (every value is "
+                         f"{float(values[0])!r}) in the {len(values)} rows used; drop it from "
+                         f"`predictors`")
     return values
 
 
@@ -90,7 +102,7 @@ def design_matrix(frame: pd.DataFrame, predictors: list[str], func: str,
     terms = [INTERCEPT] if intercept else []
     for name in predictors:
         series = frame[name]
-        if _is_categorical(series):
+        if _is_categorical(series) and not _mostly_numbers(series):
             cols, names = _treatment_columns(series, name, func)
         else:
             cols, names = _numeric_column(series, name, func)[:, None], [name]
@@ -154,7 +166,7 @@ def binary_outcome(y: np.ndarray, outcome: str, func: str) -> np.ndarray:
     bad = numeric.isna() | ~numeric.isin([0, 1])
     if bad.any():
         raise ValueError(f"{func}: outcome {outcome!r} must be coded 0/1, found "
-                         f"{int(bad.sum())} other value(s), e.g. {values[bad].iloc[0]!r}")
+                         f"{int(bad.sum())} other value(s), e.g. {values[bad].tolist()[0]!r}")
     result = numeric.to_numpy(dtype=float)
     if result.min() == result.max():
         raise ValueError(f"{func}: outcome {outcome!r} is {int(result[0])} in every one of the "

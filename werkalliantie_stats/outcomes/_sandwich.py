@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cluster_vcov", "cluster_label"]
+__all__ = ["cluster_label", "cluster_vcov"]
 
 CLUSTER_TYPES = ("HC0", "HC1")
 

@@ -47,12 +47,12 @@ def _outcome_and_score(y: object, score: object, func: str, score_arg: str,
     bad = ~np.isin(y_arr, (0.0, 1.0))
     if bad.any():
         raise ValueError(f"{func}: `y` must be coded 0/1, found {int(bad.sum())} other "
-                         f"value(s), e.g. {y_arr[bad][0]!r}")
+                         f"value(s), e.g. {float(y_arr[bad][0])!r}")
     if y_arr.min() == y_arr.max():
         raise ValueError(f"{func}: `y` is {int(y_arr[0])} for all {len(y_arr)} rows; "
                          f"both events and non-events are needed")
     if probabilities and ((s_arr <= 0) | (s_arr >= 1)).any():
-        off = s_arr[(s_arr <= 0) | (s_arr >= 1)][0]
+        off = float(s_arr[(s_arr <= 0) | (s_arr >= 1)][0])
         raise ValueError(f"{func}: `{score_arg}` must be probabilities strictly between 0 and "
                          f"1, found e.g. {off!r}")
     return y_arr, s_arr
@@ -166,7 +166,7 @@ def auc(y: object, score: object, level: float = 0.95, method: str = "delong",
     >>> score = np.array([0.1, 0.4, 0.35, 0.8, 0.2, 0.7, 0.5, 0.9])
     >>> res = auc(y, score)  # In R: pROC::ci.auc(pROC::roc(y, score), method = "delong")
     >>> round(res.auc, 4), round(res.ci_lower, 4), round(res.ci_upper, 4)
-    (0.875, 0.6331, 1.0)
+    (0.875, 0.5921, 1.0)
     """
     y_arr, s_arr = _outcome_and_score(y, score, "auc", "score", probabilities=False)
     level = _check_level(level, "auc")
@@ -178,7 +178,8 @@ def auc(y: object, score: object, level: float = 0.95, method: str = "delong",
         value, variance = delong(s_arr, y_arr)
         se = float(np.sqrt(variance))
         z = stats.norm.ppf(0.5 + level / 2)
-        return AUCResult(value, se, max(value - z * se, 0.0), min(value + z * se, 1.0), level,
+        return AUCResult(value, se, float(max(value - z * se, 0.0)),
+                         float(min(value + z * se, 1.0)), level,
                          "delong", n_cases, n_controls)
     if method != "bootstrap":
         raise ValueError(f"auc: `method` must be 'delong' or 'bootstrap', got {method!r}")
@@ -263,7 +264,7 @@ def calibration(y: object, p: object, level: float = 0.95) -> CalibrationResult:
     >>> y = rng.binomial(1, p)
     >>> res = calibration(y, p)  # In R: glm(y ~ 1, offset = qlogis(p), family = binomial)
     >>> round(res.intercept, 3), round(res.slope, 3), round(res.eo_ratio, 3)
-    (0.051, 1.004, 0.981)
+    (-0.043, 0.827, 1.017)
     """
     y_arr, p_arr = _outcome_and_score(y, p, "calibration", "p", probabilities=True)
     level = _check_level(level, "calibration")
@@ -347,7 +348,7 @@ def hosmer_lemeshow(y: object, p: object, g: int = 10) -> HosmerLemeshowResult:
     >>> y = rng.binomial(1, p)
     >>> res = hosmer_lemeshow(y, p)  # In R: ResourceSelection::hoslem.test(y, p, g = 10)
     >>> res.df, round(res.statistic, 3), round(res.p_value, 3)
-    (8, 7.466, 0.487)
+    (8, 10.135, 0.256)
     """
     y_arr, p_arr = _outcome_and_score(y, p, "hosmer_lemeshow", "p", probabilities=True)
     if not isinstance(g, (int, np.integer)) or g < 3:
@@ -358,6 +359,7 @@ def hosmer_lemeshow(y: object, p: object, g: int = 10) -> HosmerLemeshowResult:
     table.insert(0, "p_upper", breaks[table.index + 1])
     table.insert(0, "p_lower", breaks[table.index])
     gap = table["observed"] - table["expected"]
-    statistic = float(np.sum(gap**2 / table["expected"] + gap**2 / (table["n"] - table["expected"])))
+    unexpected = table["n"] - table["expected"]
+    statistic = float(np.sum(gap**2 / table["expected"] + gap**2 / unexpected))
     return HosmerLemeshowResult(statistic, int(g) - 2, float(stats.chi2.sf(statistic, int(g) - 2)),
                                 int(g), table)
