@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .linear import LinearResult, linear
 from .logistic import LogisticResult, LRTestResult, logistic, lr_test
 from .metrics import (
     AUCResult,
@@ -11,16 +12,21 @@ from .metrics import (
     calibration,
     hosmer_lemeshow,
 )
+from .ordinal import OrdinalResult, ordinal_logistic
 
 __all__ = [
     "AUCResult",
     "CalibrationResult",
     "HosmerLemeshowResult",
     "LRTestResult",
+    "LinearResult",
     "LogisticResult",
+    "OrdinalResult",
     "auc",
     "calibration",
     "hosmer_lemeshow",
+    "linear",
     "logistic",
     "lr_test",
+    "ordinal_logistic",
 ]

@@ -63,10 +63,15 @@ def _is_categorical(series: pd.Series) -> bool:
 
 
 def _mostly_numbers(series: pd.Series) -> bool:
-    """A text column whose values are mostly numbers is a numeric column with typos."""
+    """Text that is mostly (not all) numbers is a numeric column with typos.
+
+    A text column of numbers only (e.g. diet codes "1".."4") was stored as text on
+    purpose and is categorical.
+    """
     if isinstance(series.dtype, pd.CategoricalDtype):
         return False
-    return bool(pd.to_numeric(series, errors="coerce").notna().mean() >= 0.5)
+    share = pd.to_numeric(series, errors="coerce").notna().mean()
+    return bool(0.5 <= share < 1)
 
 
 def _treatment_columns(series: pd.Series, name: str, func: str) -> tuple[np.ndarray, list[str]]:

@@ -178,8 +178,11 @@ def logistic(data: pd.DataFrame, outcome: str, predictors: str | list[str],
         Column coded 0/1 (or bool); 1 is the event (e.g. ``"dropout"``).
     predictors : str or list of str
         Columns. Numeric (and bool) columns enter as they are; text and categorical
-        columns are expanded as R's treatment contrasts (first level, or first category
-        of a pandas Categorical, is the reference), terms named ``column[level]``.
+        columns are expanded as R's treatment contrasts (first level in sorted order,
+        or first category of a pandas Categorical, is the reference), terms named
+        ``column[level]``. A text column that is mostly numbers with a few other values
+        (``"n/a"``) is rejected as a typo; one with more than ``max(20, n/2)`` distinct
+        values is rejected as not categorical.
     cluster : str, optional
         Column of cluster labels (e.g. ``"officer_id"``) for cluster-robust SEs.
     level : float, default 0.95
