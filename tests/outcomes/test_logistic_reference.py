@@ -13,7 +13,11 @@ import pandas as pd
 import pytest
 from _binary_refs import data, load, ref_matrix, ref_vector
 
-from werkalliantie_stats.exceptions import FewEventsWarning, PerfectSeparationWarning
+from werkalliantie_stats.exceptions import (
+    ConvergenceWarning,
+    FewEventsWarning,
+    PerfectSeparationWarning,
+)
 from werkalliantie_stats.outcomes import logistic, lr_test
 
 TRT = {"trt": ["drug", "drug+"]}
@@ -173,9 +177,11 @@ def test_firth_cluster_sandwich_as_vcovCL_on_brglm2(separated):
 
 @pytest.mark.filterwarnings(FEW)
 def test_separation_with_firth_false_warns_but_fits_ml(separated):
-    with pytest.warns(PerfectSeparationWarning, match="infinite"):
+    with pytest.warns(PerfectSeparationWarning, match="infinite"), \
+            pytest.warns(ConvergenceWarning, match="did not converge"):
         res = logistic(separated, "y", ["x1", "x2"], firth=False)
-    assert not res.firth and res.table.loc["x2", "estimate"] > 10
+    assert not res.firth and not res.converged and res.table.loc["x2", "estimate"] > 10
+    assert res.table.loc["x2", "p_value"] > 0.05
 
 
 def test_firth_true_without_separation_shrinks_toward_zero(bacteria):

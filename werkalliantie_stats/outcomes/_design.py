@@ -114,10 +114,11 @@ def design_matrix(frame: pd.DataFrame, predictors: list[str], func: str,
         blocks.append(cols)
         terms += names
     X = np.column_stack(blocks)
-    if np.linalg.matrix_rank(X) < X.shape[1]:
+    rank = np.linalg.matrix_rank(X)
+    if rank < X.shape[1]:
         raise ValueError(f"{func}: the predictors {predictors} are linearly dependent (the design "
-                         f"matrix has rank {np.linalg.matrix_rank(X)} < {X.shape[1]} terms "
-                         f"{terms}); drop a redundant predictor")
+                         f"matrix has rank {rank} < {X.shape[1]} terms {terms}); drop a "
+                         f"redundant predictor")
     return X, terms
 
 

@@ -69,7 +69,10 @@ def fit_logit(X: np.ndarray, y: np.ndarray, *, penalised: bool = False,
         free[fixed] = False
     objective, loglik, score, info = _pieces(X, y, coef, offset, penalised)
     for iteration in range(1, max_iter + 1):
-        step = np.linalg.solve(info[np.ix_(free, free)], score[free])
+        try:
+            step = np.linalg.solve(info[np.ix_(free, free)], score[free])
+        except np.linalg.LinAlgError:  # weights underflowed: estimates running off (separation)
+            return LogitFit(coef, objective, loglik, info, False, iteration)
         biggest = np.max(np.abs(step))
         if biggest > max_step:
             step *= max_step / biggest
