@@ -164,6 +164,7 @@ def test_separation_detected_and_firth_fitted(separated):
     np.testing.assert_allclose(res.table["ci_lower"], limits["lower"], rtol=EST)
     np.testing.assert_allclose(res.table["ci_upper"], limits["upper"], rtol=EST)
     assert res.table.loc["x2", "estimate"] < ref["ml_coef_diverging"]["x2"] / 5
+    np.testing.assert_allclose(res.lr_pvalues(), ref_vector(ref["p_penalised_lr"]), rtol=TEST)
 
 
 @pytest.mark.filterwarnings(FEW)
@@ -199,3 +200,10 @@ def test_few_events_warning():
     frame["y"] = (np.arange(60) < 12).astype(int)
     with pytest.warns(FewEventsWarning, match=r"12 events .* 3 predictor"):
         logistic(frame, "y", ["a", "b", "c"])
+
+
+def test_ml_lr_pvalues_match_single_term_lrt(bacteria, ref):
+    full = logistic(bacteria, "y", ["trt", "week"])
+    without_week = logistic(bacteria, "y", ["trt"])
+    assert full.lr_pvalues()["week"] == pytest.approx(lr_test(full, without_week).p_value,
+                                                      rel=1e-8)

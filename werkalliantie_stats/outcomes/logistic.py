@@ -1,7 +1,7 @@
 """Logistic regression for a binary outcome (e.g. dropout), with R's rigour.
 
 Maximum likelihood by Newton-Raphson (the routine that also gives Firth's fit and the
-profile likelihood; 5-10 times faster than statsmodels' IRLS on the same data and equal
+profile likelihood; about 10 times faster than statsmodels' IRLS at n = 5000 and equal
 to R's glm to 1e-9), cluster-robust SEs as ``sandwich::vcovCL``,
 Wald or profile-likelihood CIs, separation detection with a Firth-penalised fit, DeLong
 AUC, and the likelihood-ratio test of a block of predictors (:func:`lr_test`).
@@ -22,7 +22,7 @@ from ..exceptions import ConvergenceWarning, FewEventsWarning, PerfectSeparation
 from ._auc import delong
 from ._design import as_predictor_list, binary_outcome, build_design
 from ._newton import LogitFit, fit_logit
-from ._profile import profile_limits
+from ._profile import profile_limits, profile_lr_pvalue
 from ._sandwich import check_cluster_type, cluster_label, cluster_vcov
 from ._separation import separating_terms
 from ._table import check_level, coefficient_table, wald_limits
@@ -99,6 +99,19 @@ class LogisticResult(ResultMixin):
                                clustered=self.n_clusters is not None)
         return pd.DataFrame({"ci_lower": lower, "ci_upper": upper, "or_ci_lower": np.exp(lower),
                              "or_ci_upper": np.exp(upper)}, index=self.table.index)
+
+
+    def lr_pvalues(self) -> pd.Series:
+        """Per-term likelihood-ratio p-values of ``b_j = 0`` (1 df).
+
+        For a Firth fit these are penalised likelihood-ratio tests, logistf's default
+        p-values; for an ML fit ordinary LR tests (``drop1(fit, test = "LRT")``). They
+        ignore clustering.
+        """
+        y = self.observed.to_numpy()
+        values = [profile_lr_pvalue(self._X, y, self._fit, j, penalised=self.firth)
+                  for j in range(len(self._fit.coef))]
+        return pd.Series(values, index=self.table.index, name="lr_p_value")
 
 
 def _limits(X: np.ndarray, y: np.ndarray, fit: LogitFit, cov: np.ndarray, level: float,
