@@ -143,3 +143,24 @@ def test_summary_and_frame(frame):
         "term", "estimate", "std_error", "statistic", "p_value", "ci_lower", "ci_upper",
         "odds_ratio", "or_ci_lower", "or_ci_upper"]
     assert "<pre>" in res._repr_html_()
+
+
+def test_nullable_dtypes_and_missing_cluster_labels(frame):
+    frame["dropout"] = frame["dropout"].astype("Int64")
+    frame.loc[0, "dropout"] = pd.NA
+    frame.loc[1, "officer"] = None
+    res = logistic(frame, "dropout", ["risk"], cluster="officer")
+    assert res.n_dropped == 2 and res.n_obs == 198 and res.n_clusters == 50
+
+
+def test_bool_outcome_and_predictor(frame):
+    frame["dropout"] = frame["dropout"].astype(bool)
+    frame["flag"] = frame["risk"] > 0
+    res = logistic(frame, "dropout", ["flag"])
+    assert res.n_events == int(frame["dropout"].sum())
+    assert list(res.table.index) == ["Intercept", "flag"]
+
+
+def test_outcome_listed_as_predictor(frame):
+    with pytest.raises(ValueError, match="outcome 'dropout' is also listed in `predictors`"):
+        logistic(frame, "dropout", ["dropout", "risk"])

@@ -83,3 +83,15 @@ def test_empty_category_warns(women):
         res = ordinal_logistic(women, "partic", ["hincome", "children"],
                                categories=["not.work", "retired", "parttime", "fulltime"])
     assert res.categories == tuple(ORDER)
+
+
+def test_input_untouched_and_missing_dropped(women):
+    frame = women.copy()
+    frame.loc[[0, 5], "hincome"] = np.nan
+    before = frame.copy()
+    res = ordinal_logistic(frame, "partic", ["hincome", "children"], categories=ORDER)
+    pd.testing.assert_frame_equal(frame, before)
+    assert res.n_dropped == 2 and res.n_obs == len(women) - 2
+    assert "not.work < parttime < fulltime" in res.summary()
+    assert list(res.to_frame().index) == ["hincome", "children", "not.work|parttime",
+                                          "parttime|fulltime"]
