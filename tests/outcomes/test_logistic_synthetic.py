@@ -100,12 +100,15 @@ def test_risk_change_ordinal(frame, ref):
     r = ref["risk_change3"]
     res = ordinal_logistic(frame, "risk_change3", ["risk_baseline", *SUBSCALES],
                            categories=["lower", "same", "higher"])
-    np.testing.assert_allclose(res.table["estimate"], pd.Series(r["coef"]), rtol=1e-4)
-    np.testing.assert_allclose(res.thresholds["estimate"], pd.Series(r["zeta"]), rtol=1e-4)
-    se = pd.Series(r["se"])
+    np.testing.assert_allclose(res.table["estimate"], pd.Series(r["coef"]), rtol=1e-5)
+    np.testing.assert_allclose(res.thresholds["estimate"], pd.Series(r["zeta"]), rtol=1e-5)
+    np.testing.assert_allclose(res.loglik, r["loglik"], rtol=1e-10)
     ours = pd.concat([res.table["std_error"], res.thresholds["std_error"]])
-    np.testing.assert_allclose(ours, se[ours.index], rtol=1e-3)
-    np.testing.assert_allclose(res.loglik, r["loglik"], rtol=1e-8)
+    analytic = pd.Series(r["se_analytic"])
+    np.testing.assert_allclose(ours, analytic[ours.index], rtol=1e-6)
+    # polr's finite-difference Hessian is off by ~1e-4 for risk_baseline (scale ~35)
+    polr = pd.Series(r["se"])
+    np.testing.assert_allclose(ours, polr[ours.index], rtol=3e-4)
 
 
 @pytest.mark.filterwarnings("default")

@@ -43,6 +43,25 @@ exact_profile <- function(fit, level = 0.95) {
   out
 }
 tight <- glm.control(epsilon = 1e-14, maxit = 100)
+# observed information of polr's likelihood written out analytically (polr's own vcov uses
+# optim's finite-difference Hessian): logit P(Y <= k) = zeta_k - x'b
+polr_analytic_vcov <- function(fit, X) {
+  b <- coef(fit); z <- fit$zeta; k <- length(b); K <- length(z) + 1
+  y <- as.integer(fit$model[[1]]); n <- nrow(X); P <- k + K - 1
+  cuts <- c(-Inf, z, Inf); eta <- drop(X %*% b)
+  u <- cuts[y + 1] - eta; l <- cuts[y] - eta
+  Fu <- plogis(u); Fl <- plogis(l); fu <- dlogis(u); fl <- dlogis(l)
+  fpu <- fu * (1 - 2 * Fu); fpl <- fl * (1 - 2 * Fl); p <- Fu - Fl
+  du <- matrix(0, n, P); dl <- matrix(0, n, P); du[, 1:k] <- -X; dl[, 1:k] <- -X
+  for (i in seq_len(n)) {
+    if (y[i] < K) du[i, k + y[i]] <- 1
+    if (y[i] > 1) dl[i, k + y[i] - 1] <- 1
+  }
+  g <- (fu * du - fl * dl) / p
+  H <- crossprod(du * (fpu / p), du) - crossprod(dl * (fpl / p), dl) - crossprod(g)
+  V <- solve(-H); dimnames(V) <- list(c(names(b), names(z)), c(names(b), names(z)))
+  V
+}
 
 # ---- 1. logistic with clusters: MASS::bacteria (220 visits of 50 children) ------------
 bac <- MASS::bacteria
@@ -217,6 +236,7 @@ fo <- polr(partic ~ hincome + children, data = wl, Hess = TRUE,
 write_json_ref(list(
   formula = "partic ~ hincome + children, polr logistic",
   coef = named(coef(fo)), zeta = named(fo$zeta), vcov = mat(vcov(fo)),
+  vcov_analytic = mat(polr_analytic_vcov(fo, cbind(hincome = wl$hincome, children = wl$children))),
   loglik = as.numeric(logLik(fo)), deviance = deviance(fo), aic = AIC(fo), n = nobs(fo)
 ), "ordinal_womenlf.json")
 cat("done\n")
