@@ -112,7 +112,7 @@ def test_confidence_interval_method(bacteria, ref):
     expected = ref_matrix(ref["confint_profile_exact_90"], TRT)
     np.testing.assert_allclose(ci.loc[expected.index, "ci_lower"], expected["lower"], rtol=EST)
     np.testing.assert_allclose(ci["or_ci_upper"], np.exp(ci["ci_upper"]))
-    wald = res.confidence_interval(0.95)
+    wald = res.confidence_interval(confidence_level=0.95)
     np.testing.assert_allclose(wald["ci_lower"], res.table["ci_lower"])
 
 

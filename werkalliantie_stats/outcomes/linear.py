@@ -53,9 +53,9 @@ class LinearResult(ResultMixin):
                  format_table(self.table.drop(columns="term"), digits)]
         return "\n".join(lines)
 
-    def confidence_interval(self, level: float = 0.95) -> pd.DataFrame:
-        """Wald-t CIs (residual df) at ``level`` with the fit's covariance."""
-        level = check_level(level, "LinearResult.confidence_interval")
+    def confidence_interval(self, confidence_level: float = 0.95) -> pd.DataFrame:
+        """Wald-t CIs (residual df) at ``confidence_level`` with the fit's covariance."""
+        level = check_level(confidence_level, "LinearResult.confidence_interval")
         lower, upper = wald_limits(self.table["estimate"].to_numpy(),
                                    self.table["std_error"].to_numpy(), level, self.df_residual)
         return pd.DataFrame({"ci_lower": lower, "ci_upper": upper}, index=self.table.index)

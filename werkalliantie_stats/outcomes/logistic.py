@@ -85,14 +85,14 @@ class LogisticResult(ResultMixin):
         return "\n".join([*title, *facts, "", format_table(self.table.drop(columns="term"),
                                                            digits)])
 
-    def confidence_interval(self, level: float = 0.95, method: str | None = None
+    def confidence_interval(self, confidence_level: float = 0.95, method: str | None = None
                             ) -> pd.DataFrame:
-        """CIs of the coefficients and odds ratios at ``level``.
+        """CIs of the coefficients and odds ratios at ``confidence_level`` (as scipy).
 
         ``method`` is ``"wald"`` or ``"profile"`` (default: the fit's ``ci_method``).
         Returns columns ci_lower, ci_upper, or_ci_lower, or_ci_upper, indexed by term.
         """
-        level = check_level(level, "LogisticResult.confidence_interval")
+        level = check_level(confidence_level, "LogisticResult.confidence_interval")
         method = self.ci_method if method is None else method
         lower, upper = _limits(self._X, self.observed.to_numpy(), self._fit,
                                self.cov.to_numpy(), level, method, self.firth,
