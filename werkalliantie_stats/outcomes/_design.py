@@ -92,7 +92,10 @@ def _treatment_columns(series: pd.Series, name: str, func: str) -> tuple[np.ndar
 
 
 def _numeric_column(series: pd.Series, name: str, func: str) -> np.ndarray:
-    values = numeric_frame(series.to_frame(), func, arg="data")[name].to_numpy()
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype=float)  # fast path; text goes through the checks
+    else:
+        values = numeric_frame(series.to_frame(), func, arg="data")[name].to_numpy()
     if np.ptp(values) == 0:
         raise ValueError(f"{func}: predictor {name!r} is constant (every value is "
                          f"{float(values[0])!r}) in the {len(values)} rows used; drop it from "
@@ -165,6 +168,10 @@ def build_design(data: pd.DataFrame, outcome: str, predictors: list[str], func: 
 
 def binary_outcome(y: np.ndarray, outcome: str, func: str) -> np.ndarray:
     """Check that ``y`` is coded 0/1 (bool allowed) and return it as float."""
+    if y.dtype.kind in "biuf" and np.isin(y, (0, 1)).all():  # the usual case, fast
+        result = y.astype(float)
+        if result.min() < result.max():
+            return result
     values = pd.Series(y)
     if values.dtype == bool:
         return values.to_numpy(dtype=float)
