@@ -100,7 +100,6 @@ class LogisticResult(ResultMixin):
         return pd.DataFrame({"ci_lower": lower, "ci_upper": upper, "or_ci_lower": np.exp(lower),
                              "or_ci_upper": np.exp(upper)}, index=self.table.index)
 
-
     def lr_pvalues(self) -> pd.Series:
         """Per-term likelihood-ratio p-values of ``b_j = 0`` (1 df).
 
