@@ -99,7 +99,9 @@ def _bootstrap_auc(y: np.ndarray, score: np.ndarray, cluster: object, n_boot: in
     drawn = rng.integers(0, n_clusters, size=(n_boot, n_clusters))
     counts = np.zeros((n_boot, n_clusters))
     np.add.at(counts, (np.arange(n_boot)[:, None], drawn), 1.0)
-    draws = weighted_auc(score, y, counts[:, codes])
+    block = max(1, 2_000_000 // len(y))  # draws per batch: bounded memory, still vectorised
+    draws = np.concatenate([weighted_auc(score, y, counts[start:start + block, codes])
+                            for start in range(0, n_boot, block)])
     return draws[np.isfinite(draws)], n_clusters
 
 
