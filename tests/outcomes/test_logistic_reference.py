@@ -194,6 +194,14 @@ def test_firth_true_without_separation_shrinks_toward_zero(bacteria):
     assert abs(firth.table.loc["week", "estimate"]) < abs(ml.table.loc["week", "estimate"])
 
 
+def test_firth_without_separation_matches_brglm2(bacteria, ref):
+    res = logistic(bacteria, "y", ["trt", "week"], firth=True)
+    np.testing.assert_allclose(res.table["estimate"], ref_vector(ref["firth_coef"], TRT),
+                               rtol=EST)
+    expected = ref_matrix(ref["firth_vcov"], TRT)
+    np.testing.assert_allclose(res.cov.loc[expected.index, expected.index], expected, rtol=SE)
+
+
 def test_few_events_warning():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])

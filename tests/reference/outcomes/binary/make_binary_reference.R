@@ -79,6 +79,8 @@ ct_cl <- coeftest(fit, vcov. = vc_hc0)
 rc <- roc(bac$y, fitted(fit), direction = "<", levels = c(0, 1), quiet = TRUE)
 ci_d <- ci.auc(rc, method = "delong")
 ci_d90 <- ci.auc(rc, method = "delong", conf.level = 0.90)
+firth_bac <- glm(y ~ trt + week, family = binomial, data = bac, method = "brglmFit",
+                 type = "AS_mean", epsilon = 1e-12, maxit = 200)
 write_json_ref(list(
   formula = "y ~ trt + week, binomial, cluster = id",
   coef = named(coef(fit)), vcov = mat(vcov(fit)),
@@ -95,7 +97,8 @@ write_json_ref(list(
   lrt_p = lrt$`Pr(>Chi)`[2],
   auc = as.numeric(auc(rc)), auc_ci_delong = as.numeric(ci_d)[c(1, 3)],
   auc_ci_delong_90 = as.numeric(ci_d90)[c(1, 3)],
-  auc_var_delong = var(rc, method = "delong")
+  auc_var_delong = var(rc, method = "delong"),
+  firth_coef = named(coef(firth_bac)), firth_vcov = mat(vcov(firth_bac))
 ), "logistic_bacteria.json")
 
 # ---- 2. logistic without clusters, continuous scores: carData::Mroz ---------------------
