@@ -248,6 +248,7 @@ def test_latent_frame(study):
     ({"seed": "abc"}, TypeError, "seed"),
     ({"seed": -1}, ValueError, "seed"),
     ({"params": {"officer_icc": 0.1}}, TypeError, "params"),
+    ({"return_latent": "yes"}, TypeError, "return_latent"),
 ])
 def test_bad_arguments(kwargs, error, fragment):
     with pytest.raises(error, match=f"simulate_tables: `{fragment}`"):

@@ -235,8 +235,12 @@ def simulate_tables(n_dyads: int = 267, seed: int | np.random.Generator | None =
     (50, 1)
     >>> bool(quest["com1"].between(1, 5).all())
     True
+    >>> # In R (measurement part only): lavaan::simulateData(model, sample.nobs = 50)
     """
     params = _check_arguments(n_dyads, seed, params)
+    if not isinstance(return_latent, (bool, np.bool_)):
+        raise TypeError(f"{_FUNC}: `return_latent` must be True or False, got "
+                        f"{return_latent!r}")
     entropy = _seed_entropy(seed)
     rng = _streams(entropy)
     officer = assign_officers(rng["officers"], n_dyads, params)
@@ -307,6 +311,7 @@ def simulate_study(n_dyads: int = 267, seed: int | np.random.Generator | None = 
     (40, 7)
     >>> round(study.truth["population"]["rearrest_hazard_ratio"]["vertrouwen"], 2)
     0.78
+    >>> # In R (measurement part only): lavaan::simulateData(model, sample.nobs = 40)
     """
     from ..instrument import load_instrument
     from ..study import Study, read_study

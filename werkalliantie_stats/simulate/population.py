@@ -27,6 +27,7 @@ __all__ = [
     "latent_means",
     "ordinal_covariance",
     "population_summary",
+    "subscale_pair_moments",
 ]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
@@ -111,6 +112,31 @@ def _item_block(params, rater_a: int, rater_b: int, factor_cov: np.ndarray,
     if same_person:
         np.fill_diagonal(cov, _ordinal_variance(tau, m_a))
     return cov
+
+
+def subscale_pair_moments(params, s: int) -> dict[str, float]:
+    """Means, variances and client-officer covariance of subscale ``s``'s observed means.
+
+    The cheap core of calibration: only the 5 x 5 item blocks of one subscale.
+    """
+    sigma = latent_covariance(params)
+    lam = _loadings(params)
+    tau = np.asarray(params.thresholds, dtype=float)
+    cols = np.flatnonzero(item_subscale() == s)
+    mu = latent_means(params)[:, s]
+    m = lam[:, cols] * mu[:, None]
+    out = {}
+    for r, rater in enumerate(("client", "officer")):
+        corr = np.outer(lam[r, cols], lam[r, cols]) * sigma[4 * r + s, 4 * r + s]
+        np.fill_diagonal(corr, 0.0)
+        cov = ordinal_covariance(tau[cols], m[r], tau[cols], m[r], corr)
+        np.fill_diagonal(cov, _ordinal_variance(tau[cols], m[r]))
+        out[f"var_{rater}"] = float(cov.mean())
+        out[f"mean_{rater}"] = float(1 + ndtr(m[r][:, None] - tau[cols]).sum(axis=1).mean())
+    corr = np.outer(lam[0, cols], lam[1, cols]) * sigma[s, 4 + s]
+    out["cov_client_officer"] = float(
+        ordinal_covariance(tau[cols], m[0], tau[cols], m[1], corr).mean())
+    return out
 
 
 def _subscale_moments(params) -> dict:
