@@ -181,7 +181,9 @@ class SimulationParameters:
     """Mean age in years (normal, rounded, clipped to age_range); adult probation clients
     are mostly in their 20s-40s."""
     age_sd: float = 10.0
+    """SD of age in years (a spread of roughly 20-55 for the middle 90%)."""
     age_range: tuple[int, int] = (18, 75)
+    """Ages are clipped to this range: adult probation starts at 18."""
     male_proportion: float = 0.87
     """Share of men; probation populations are roughly 85-90% male."""
     history_stroefheid_correlation: float = 0.45
@@ -201,12 +203,15 @@ class SimulationParameters:
     """RISc-like baseline risk score, 0-95 integer: 35 + 10*(0.5 H + 0.4 (S - 0.4) +
     0.75 e), rounded and clipped; higher means more risk."""
     risk_baseline_sd: float = 10.0
+    """Scale of the baseline risk score (points per SD of its latent part)."""
 
     # ---- supervision and outcomes --------------------------------------------------
     planned_days_values: tuple[int, ...] = (365, 548, 730)
     """Planned supervision lengths (1, 1.5, 2 years); supervision lasts at most 24
     months in the reference study."""
     planned_days_probabilities: tuple[float, ...] = (0.20, 0.30, 0.50)
+    """Probabilities of the planned lengths: half the clients have the maximum of two
+    years, so most follow-up reaches the 730 days of the issue."""
     dropout_rate: float = 0.25
     """Target marginal probability of dropout (negative early termination), issue."""
     dropout_effects: Mapping[str, float] = field(default_factory=lambda: {
