@@ -17,6 +17,7 @@ After changing effects or distributions with :func:`dataclasses.replace`, call
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import brentq
@@ -26,6 +27,9 @@ from .covariates import covariate_design, draw_covariates, prior_standardisation
 from .layout import SUBSCALES, item_subscale
 from .outcomes import linear_predictor, predictor_values, rearrest_horizon
 from .population import driver_weights, latent_covariance, subscale_pair_moments
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = [
     "CALIBRATION_SEED",
@@ -46,14 +50,14 @@ MEASUREMENT_TARGETS = {
 """Targets of the foundation issue for the observed (complete-response) wave-1 scores."""
 
 
-def _with_entry(params, name: str, s: int, value: float):
+def _with_entry(params: SimulationParameters, name: str, s: int, value: float):
     """``params`` with entry ``s`` of the per-subscale field ``name`` set to ``value``."""
     values = list(getattr(params, name))
     values[s] = float(value)
     return dataclasses.replace(params, **{name: tuple(values)})
 
 
-def _shift_thresholds(params, s: int, shift: float):
+def _shift_thresholds(params: SimulationParameters, s: int, shift: float):
     sub = item_subscale()
     tau = [tuple(float(t) + (shift if sub[j] == s else 0.0) for t in row)
            for j, row in enumerate(params.thresholds)]
@@ -64,26 +68,26 @@ def _solve(func, low: float, high: float, args: tuple) -> float:
     return float(brentq(func, low, high, args=args, xtol=1e-10))
 
 
-def _item_mean_gap(shift, params, s):
+def _item_mean_gap(shift, params: SimulationParameters, s):
     mom = subscale_pair_moments(_shift_thresholds(params, s, shift), s)
     mean = (mom["mean_client"] + mom["mean_officer"]) / 2
     return mean - MEASUREMENT_TARGETS["item_mean"][s]
 
 
-def _rho_gap(rho, params, s):
+def _rho_gap(rho, params: SimulationParameters, s):
     mom = subscale_pair_moments(_with_entry(params, "rater_correlation", s, rho), s)
     r = mom["cov_client_officer"] / np.sqrt(mom["var_client"] * mom["var_officer"])
     return r - MEASUREMENT_TARGETS["score_client_officer_correlation"][s]
 
 
-def _d_gap(d, params, s):
+def _d_gap(d, params: SimulationParameters, s):
     mom = subscale_pair_moments(_with_entry(params, "rater_mean_difference", s, d), s)
     pooled = np.sqrt((mom["var_client"] + mom["var_officer"]) / 2)
     return ((mom["mean_client"] - mom["mean_officer"]) / pooled
             - MEASUREMENT_TARGETS["score_cohens_d"][s])
 
 
-def _calibrate_round(params):
+def _calibrate_round(params: SimulationParameters):
     for s in range(len(SUBSCALES)):
         params = _shift_thresholds(params, s, _solve(_item_mean_gap, -2.0, 2.0, (params, s)))
     for s in range(len(SUBSCALES)):
@@ -95,7 +99,7 @@ def _calibrate_round(params):
     return params
 
 
-def calibrate_measurement(params, rounds: int = 4):
+def calibrate_measurement(params: SimulationParameters, rounds: int = 4):
     """Solve thresholds, rater correlations and rater mean differences for their targets.
 
     Parameters
@@ -145,7 +149,7 @@ def calibrate_measurement(params, rounds: int = 4):
     return params
 
 
-def _monte_carlo_sample(params, n: int, seed: int) -> dict:
+def _monte_carlo_sample(params: SimulationParameters, n: int, seed: int) -> dict:
     """Drivers, covariates and design of ``n`` independent dyads (no clustering needed)."""
     rng = np.random.default_rng(seed)
     chol = np.linalg.cholesky(latent_covariance(params))
@@ -159,13 +163,15 @@ def _monte_carlo_sample(params, n: int, seed: int) -> dict:
             "uniform": rng.random(n)}
 
 
-def _rearrest_probability(sample: dict, params, dropout: np.ndarray, log_scale: float):
+def _rearrest_probability(sample: dict, params: SimulationParameters, dropout: np.ndarray,
+                          log_scale: float):
     lp = linear_predictor(sample["values"], params.rearrest_effects, log_scale)
     horizon = rearrest_horizon(dropout, sample["dropout_day"], sample["planned"])
     return -np.expm1(-np.exp(lp) * horizon ** params.rearrest_weibull_shape)
 
 
-def marginal_outcome_rates(params, n: int = 400_000, seed: int = CALIBRATION_SEED) -> dict:
+def marginal_outcome_rates(params: SimulationParameters, n: int = 400_000,
+                           seed: int = CALIBRATION_SEED) -> dict:
     """Monte Carlo marginal rates of dropout, observed rearrest and rising risk.
 
     Parameters
@@ -216,11 +222,12 @@ def _rate_gap(intercept, lp, target):
     return expit(intercept + lp).mean() - target
 
 
-def _arrest_gap(log_scale, sample, params, dropout):
+def _arrest_gap(log_scale, sample, params: SimulationParameters, dropout):
     return _rearrest_probability(sample, params, dropout, log_scale).mean() - params.rearrest_rate
 
 
-def calibrate_intercepts(params, n: int = 1_000_000, seed: int = CALIBRATION_SEED):
+def calibrate_intercepts(params: SimulationParameters, n: int = 1_000_000,
+                         seed: int = CALIBRATION_SEED):
     """Solve the three outcome intercepts so that the marginal rates hit their targets.
 
     Parameters

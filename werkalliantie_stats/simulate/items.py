@@ -8,14 +8,20 @@ response is ``6 - keyed``. Each response is then missing with probability
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .layout import item_subscale, reverse_mask
 
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
+
 __all__ = ["draw_responses"]
 
 
-def draw_responses(rng: np.random.Generator, eta: np.ndarray, params) -> np.ndarray:
+def draw_responses(rng: np.random.Generator, eta: np.ndarray,
+                   params: SimulationParameters) -> np.ndarray:
     """Raw responses (..., 2 raters, 20 items) as floats with NaN for missing.
 
     ``eta`` has shape (..., 2, 4): latent scores of client and officer per subscale.
