@@ -68,7 +68,10 @@ def _schedule(rng, outcomes: dict, params) -> dict:
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
-    return np.array([f"{prefix}{k:0{width}d}" for k in numbers], dtype=object)
+    """Zero-padded string ids, e.g. D0001 (vectorised: one string per distinct number)."""
+    unique, inverse = np.unique(numbers, return_inverse=True)
+    labels = np.array([f"{prefix}{k:0{width}d}" for k in unique], dtype=object)
+    return labels[inverse]
 
 
 def _questionnaires(ids: dict, responses: np.ndarray, present: np.ndarray) -> pd.DataFrame:

@@ -30,7 +30,9 @@ def draw_responses(rng: np.random.Generator, eta: np.ndarray,
     tau = np.asarray(params.thresholds, dtype=float)
     signal = lam * eta[..., item_subscale()]
     ystar = signal + np.sqrt(1 - lam**2) * rng.standard_normal(signal.shape)
-    keyed = 1 + (ystar[..., None] > tau).sum(axis=-1)
+    keyed = np.ones(ystar.shape, dtype=np.int8)
+    for a in range(tau.shape[1]):
+        keyed += ystar > tau[:, a]
     raw = np.where(reverse_mask(), 6 - keyed, keyed).astype(float)
     raw[rng.random(raw.shape) < params.item_missing_rate] = np.nan
     return raw
