@@ -1,0 +1,51 @@
+"""Pairwise-complete moments, vectorised and batched, as R's ``cov(x, use="pairwise")``.
+
+The batched forms take non-negative case weights ``w`` of shape ``(B, n)`` (bootstrap
+counts), so that all draws are handled by a few matrix products instead of a loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["cov2cor", "pairwise_cov", "smc", "weighted_pairwise_cov"]
+
+
+def pairwise_cov(x: np.ndarray) -> np.ndarray:
+    """Covariance matrix from pairwise-complete observations (R ``cov(use="pairwise")``)."""
+    return weighted_pairwise_cov(x, np.ones((1, x.shape[0])))[0]
+
+
+def weighted_pairwise_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Pairwise-complete covariances for each row of case weights ``w`` (shape ``(B, n)``).
+
+    For items i, j the rows used are those where both are observed; with counts ``w`` the
+    result is exactly the covariance of the resampled data (means taken per pair, divisor
+    ``n_ij - 1``). Returns an array of shape ``(B, k, k)``.
+    """
+    mask = ~np.isnan(x)
+    m = mask.astype(float)
+    x0 = np.where(mask, x, 0.0)
+    n, k = x.shape
+
+    def weighted_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # sum_n w[b, n] a[n, i] b[n, j] for every draw: one (B x n) @ (n x k^2) product
+        return (w @ (a[:, :, None] * b[:, None, :]).reshape(n, k * k)).reshape(-1, k, k)
+
+    n_ij = weighted_products(m, m)
+    s_ij = weighted_products(x0, m)                    # sum of x_i where j is observed
+    cross = weighted_products(x0, x0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (cross - s_ij * np.swapaxes(s_ij, 1, 2) / n_ij) / (n_ij - 1.0)
+
+
+def cov2cor(c: np.ndarray) -> np.ndarray:
+    """Scale covariance matrices (last two axes) to correlations, as R's ``cov2cor``."""
+    d = np.sqrt(np.diagonal(c, axis1=-2, axis2=-1))
+    return c / (d[..., :, None] * d[..., None, :])
+
+
+def smc(r: np.ndarray) -> np.ndarray:
+    """Squared multiple correlations ``1 - 1/diag(R^+)``, clipped to [0, 1] (psych ``smc``)."""
+    inv = np.linalg.pinv(r, hermitian=True)
+    return np.clip(1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1), 0.0, 1.0)
