@@ -37,7 +37,7 @@ def test_seed_makes_the_bootstrap_reproducible():
     assert first.boot_alphas.shape == (200,)
 
 
-def _normal_items(n: int = 600, k: int = 6, rho: float = 0.35, seed: int = 5) -> pd.DataFrame:
+def _normal_items(n: int = 2000, k: int = 6, rho: float = 0.35, seed: int = 1) -> pd.DataFrame:
     cov = np.full((k, k), rho) + (1 - rho) * np.eye(k)
     x = np.random.default_rng(seed).multivariate_normal(np.zeros(k), cov, size=n)
     return pd.DataFrame(x, columns=[f"ver{i}" for i in range(1, k + 1)])
@@ -47,9 +47,9 @@ def test_bootstrap_agrees_with_duhachek_for_normal_items_and_many_draws():
     """Duhachek's ASE is normal-theory: for normal items the bootstrap must agree with it."""
     res = cronbach_alpha(_normal_items(), ci="bootstrap", n_boot=4000, seed=2024)
     boot_se = res.boot_alphas.std(ddof=1)
-    assert abs(boot_se / res.ase - 1) < 0.10
+    assert abs(boot_se / res.ase - 1) < 0.05      # Monte Carlo error of 4000 draws ~1%
     np.testing.assert_allclose([res.ci_lower, res.ci_upper],
-                               res.intervals.loc["duhachek", ["lower", "upper"]], atol=0.006)
+                               res.intervals.loc["duhachek", ["lower", "upper"]], atol=0.003)
     assert res.intervals.loc["bootstrap", "lower"] == res.ci_lower
 
 
