@@ -10,7 +10,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ holds reference_io
 
-from reference_io import read_reference_csv, read_reference_json  # noqa: E402
+from reference_io import read_reference_csv, read_reference_json
 
 FIXTURE = "psychometrics/reliability/reliability_reference.json"
 
