@@ -137,8 +137,9 @@ def _as_frame(x: object, arg: str) -> pd.DataFrame:
 
 def _aligned_frames(a: object, b: object) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame_a, frame_b = _as_frame(a, "a"), _as_frame(b, "b")
-    if frame_a.shape[1] == 1 and frame_b.shape[1] == 1:
-        frame_b.columns = frame_a.columns
+    both_frames = isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame)
+    if frame_a.shape[1] == 1 and frame_b.shape[1] == 1 and not both_frames:
+        frame_b.columns = frame_a.columns                # two vectors: one score
     if set(frame_a.columns) != set(frame_b.columns):
         raise ValueError(f"{_FUNC}: `a` and `b` must have the same columns, got "
                          f"{list(map(str, frame_a.columns))} and {list(map(str, frame_b.columns))}")

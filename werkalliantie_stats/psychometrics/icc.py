@@ -125,7 +125,8 @@ def icc(data: pd.DataFrame, level: float = 0.95,
         raise ValueError(f"{_FUNC}: `missing` must be 'listwise' or 'error', got {missing!r}")
     ratings, n_dropped = _complete_ratings(data, missing)
     ms = mean_squares(ratings.to_numpy())
-    table = _icc_table(ms, ratings.shape[0], ratings.shape[1], 1.0 - level)
+    with np.errstate(divide="ignore", invalid="ignore"):   # perfect agreement: MSE = 0
+        table = _icc_table(ms, ratings.shape[0], ratings.shape[1], 1.0 - level)
     return IccResult(table=table, ms_targets=ms["msb"], ms_raters=ms["msj"], ms_error=ms["mse"],
                      ms_within=ms["msw"], n_targets=ratings.shape[0], n_raters=ratings.shape[1],
                      n_dropped=n_dropped, level=float(level))
@@ -152,7 +153,7 @@ def _complete_ratings(data: object, missing: str) -> tuple[pd.DataFrame, int]:
     complete = frame.dropna()
     n_dropped = frame.shape[0] - complete.shape[0]
     if n_dropped:
-        row = frame.index[frame.isna().any(axis=1)][0]
+        row = frame.index[frame.isna().any(axis=1)].tolist()[0]
         where = f"{n_dropped} target(s) have missing ratings (e.g. row {row!r})"
         if missing == "error":
             raise ValueError(f"{_FUNC}: {where}; drop them or use missing='listwise'")
