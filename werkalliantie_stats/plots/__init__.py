@@ -1,0 +1,4 @@
+"""Figures of results. Each function takes a result (and ``ax=None``) and returns the Axes.
+
+matplotlib is imported inside the functions, so importing this package stays cheap.
+"""
