@@ -128,3 +128,11 @@ def test_ordinal_alpha_end_to_end_matches_psych():
     np.testing.assert_allclose(res.items["alpha_if_deleted"], ref["alpha_if_deleted"],
                                rtol=1e-3)
     assert res.items["r_raw"].isna().all()
+
+
+def test_pairwise_moments_match_pandas_pairwise_definitions():
+    from werkalliantie_stats.psychometrics._moments import pairwise_cor, pairwise_cov
+
+    data = bfi_agreeableness()
+    np.testing.assert_allclose(pairwise_cov(data.to_numpy()), data.cov(), rtol=1e-12)
+    np.testing.assert_allclose(pairwise_cor(data.to_numpy()), data.corr(), rtol=1e-12)

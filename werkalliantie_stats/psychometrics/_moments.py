@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["cov2cor", "pairwise_cov", "smc", "weighted_pairwise_cov"]
+__all__ = ["cov2cor", "pairwise_cor", "pairwise_cov", "smc", "weighted_pairwise_cov"]
 
 
 def pairwise_cov(x: np.ndarray) -> np.ndarray:
@@ -27,16 +27,31 @@ def weighted_pairwise_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     m = mask.astype(float)
     x0 = np.where(mask, x, 0.0)
     n, k = x.shape
-
-    def weighted_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        # sum_n w[b, n] a[n, i] b[n, j] for every draw: one (B x n) @ (n x k^2) product
-        return (w @ (a[:, :, None] * b[:, None, :]).reshape(n, k * k)).reshape(-1, k, k)
-
-    n_ij = weighted_products(m, m)
-    s_ij = weighted_products(x0, m)                    # sum of x_i where j is observed
-    cross = weighted_products(x0, x0)
+    # every pairwise sum is sum_n w[b, n] a[n, i] c[n, j]: one (B x n) @ (n x 3k^2) product
+    products = np.concatenate([(a[:, :, None] * c[:, None, :]).reshape(n, k * k)
+                               for a, c in ((m, m), (x0, m), (x0, x0))], axis=1)
+    sums = (w @ products).reshape(-1, 3, k, k)
+    n_ij, s_ij, cross = sums[:, 0], sums[:, 1], sums[:, 2]   # s_ij: sum of x_i where j observed
     with np.errstate(invalid="ignore", divide="ignore"):
         return (cross - s_ij * np.swapaxes(s_ij, 1, 2) / n_ij) / (n_ij - 1.0)
+
+
+def pairwise_cor(x: np.ndarray) -> np.ndarray:
+    """Correlations from pairwise-complete observations (R ``cor(use="pairwise")``).
+
+    Unlike ``cov2cor(pairwise_cov(x))``, means and variances are taken over the rows
+    where both items are observed.
+    """
+    mask = ~np.isnan(x)
+    m = mask.astype(float)
+    x0 = np.where(mask, x, 0.0)
+    n_ij = m.T @ m
+    s_ij = x0.T @ m                                      # sum of x_i where j is observed
+    sq_ij = (x0**2).T @ m
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = x0.T @ x0 - s_ij * s_ij.T / n_ij
+        var = sq_ij - s_ij**2 / n_ij                     # of x_i over rows where j observed
+        return cov / np.sqrt(var * var.T)
 
 
 def cov2cor(c: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from .._results import ResultMixin, format_table
 from .._validation import as_rng
 from ._alpha_core import alpha_statistics, drop_one_statistics, raw_alpha, rest_correlations
 from ._items import item_matrix, warn_negative_items
-from ._moments import cov2cor, pairwise_cov, smc, weighted_pairwise_cov
+from ._moments import cov2cor, pairwise_cor, pairwise_cov, smc, weighted_pairwise_cov
 
 __all__ = ["AlphaResult", "cronbach_alpha"]
 
@@ -217,8 +217,9 @@ def cronbach_alpha(data: pd.DataFrame,
 def bootstrap_alphas(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Raw alpha of ``n_boot`` row resamples of ``x`` (pairwise covariances), all at once."""
     n = x.shape[0]
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    return raw_alpha(weighted_pairwise_cov(x, counts))
+    rows = rng.integers(0, n, size=(n_boot, n)) + n * np.arange(n_boot)[:, None]
+    counts = np.bincount(rows.ravel(), minlength=n_boot * n).reshape(n_boot, n)
+    return raw_alpha(weighted_pairwise_cov(x, counts.astype(float)))
 
 
 def _check_options(ci: str, level: float, n_boot: int, correlation: str, missing: str) -> None:
@@ -290,5 +291,7 @@ def _item_table(frame: pd.DataFrame, c: np.ndarray, r: np.ndarray, n_obs: int,
 
 def _score_correlations(frame: pd.DataFrame) -> np.ndarray:
     """Pairwise correlation of each item with the mean of the observed items (psych raw.r)."""
-    score = frame.mean(axis=1, skipna=True)
-    return frame.corrwith(score).to_numpy()
+    x = frame.to_numpy()
+    with np.errstate(invalid="ignore"):                   # rows with no answer give NaN
+        score = np.nanmean(x, axis=1)
+    return pairwise_cor(np.column_stack([score, x]))[0, 1:]

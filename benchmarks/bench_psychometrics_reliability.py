@@ -1,0 +1,99 @@
+"""Bootstrap alpha and ICC: ours vs psych, on the same 267 x 20 Likert items in one run.
+
+Run from the repository root:  python3 benchmarks/bench_psychometrics_reliability.py
+R is timed inside R with system.time (start-up excluded); skipped with a note if Rscript
+is absent. Prints: op | ours (median s) | peer | ratio (peer / ours).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from werkalliantie_stats.psychometrics import cronbach_alpha, icc
+
+SUBSCALES = ("com", "bin", "ver", "str")
+N_BOOT = 1000
+REPEATS = 5
+
+
+def likert_items(n: int = 267, seed: int = 20261128) -> pd.DataFrame:
+    """Four correlated 5-item subscales on a 1-5 scale with ~3% missing cells."""
+    rng = np.random.default_rng(seed)
+    phi = np.full((4, 4), 0.5) + 0.5 * np.eye(4)
+    factors = rng.multivariate_normal(np.zeros(4), phi, size=n)
+    cuts = np.array([-1.5, -0.5, 0.4, 1.3])
+    columns = {}
+    for f, name in enumerate(SUBSCALES):
+        for i in range(1, 6):
+            latent = 0.7 * factors[:, f] + np.sqrt(1 - 0.49) * rng.normal(size=n)
+            columns[f"{name}{i}"] = 1.0 + (latent[:, None] > cuts).sum(axis=1)
+    items = pd.DataFrame(columns)
+    return items.mask(rng.random(items.shape) < 0.03)
+
+
+def time_ours(func, repeats: int = REPEATS) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+R_SCRIPT = r"""
+suppressPackageStartupMessages(library(psych))
+x <- read.csv(commandArgs(TRUE)[1])
+med <- function(expr_fun, reps) median(replicate(reps, system.time(expr_fun())[["elapsed"]]))
+subs <- c("com", "bin", "ver", "str")
+boot <- function() for (s in subs) psych::alpha(x[, paste0(s, 1:5)], n.iter = %d, warnings = FALSE)
+one_alpha <- function() psych::alpha(x[, paste0("com", 1:5)], warnings = FALSE)
+icc <- function() psych::ICC(na.omit(x[, paste0("com", 1:5)]), lmer = FALSE)
+cat(med(boot, 3), med(one_alpha, 5), med(icc, 5), "\n")
+"""
+
+
+def time_r(items: pd.DataFrame) -> list[float] | None:
+    if shutil.which("Rscript") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        data, script = Path(tmp) / "items.csv", Path(tmp) / "bench.R"
+        items.to_csv(data, index=False, na_rep="NA")
+        script.write_text(R_SCRIPT % N_BOOT)
+        out = subprocess.run(["Rscript", str(script), str(data)], capture_output=True,
+                             text=True, check=True)
+    return [float(v) for v in out.stdout.split()]
+
+
+def main() -> None:
+    items = likert_items()
+    scales = {s: items[[f"{s}{i}" for i in range(1, 6)]] for s in SUBSCALES}
+    ours = [
+        time_ours(lambda: [cronbach_alpha(d, ci="bootstrap", n_boot=N_BOOT, seed=1)
+                           for d in scales.values()]),
+        time_ours(lambda: cronbach_alpha(scales["com"])),
+        time_ours(lambda: icc(scales["com"].dropna())),
+    ]
+    ops = [f"bootstrap alpha, {N_BOOT} draws, 4 subscales", "alpha, one subscale (Feldt CI)",
+           "ICC, 5 raters"]
+    peer = time_r(items)
+    print(f"{'op':<42} | {'ours (median s)':>15} | {'psych (median s)':>16} | {'ratio':>7}")
+    for i, op in enumerate(ops):
+        theirs = f"{peer[i]:16.4f}" if peer else f"{'skipped':>16}"
+        ratio = f"{peer[i] / ours[i]:7.1f}" if peer else f"{'-':>7}"
+        print(f"{op:<42} | {ours[i]:15.4f} | {theirs} | {ratio}")
+    if peer is None:
+        print("Rscript not found: psych timings skipped")
+
+
+if __name__ == "__main__":
+    main()
