@@ -88,3 +88,73 @@ def test_bad_options_are_named(kwargs):
 def test_summary_lists_the_forms():
     text = icc(shrout_fleiss()).summary()
     assert "ICC3k" in text and "targets = 6, raters = 4" in text
+
+
+def _reml_cases() -> dict[str, pd.DataFrame]:
+    """The tables of the R script's reml_case() calls (same NaN pattern, same flattening)."""
+    from reliability_data import bfi_agreeableness
+
+    x = hs("x4", "x5", "x6")
+    x.loc[x.index[2::7], "x5"] = np.nan
+    x.loc[x.index[4::11], "x6"] = np.nan
+    sf = shrout_fleiss().astype(float)
+    flat = sf - sf.mean() + sf.to_numpy().mean()
+    flat.iloc[1, 2] = np.nan
+    return {"hs_x4_x6_missing": x, "bfi_A_rev": bfi_agreeableness(),
+            "shrout_fleiss_flat": flat, "shrout_fleiss": shrout_fleiss()}
+
+
+@pytest.mark.parametrize("key", ["hs_x4_x6_missing", "bfi_A_rev", "shrout_fleiss_flat",
+                                 "shrout_fleiss"])
+def test_reml_matches_psych_default_lmer_with_missing_ratings(key):
+    """psych::ICC(x) (lmer = TRUE): iterative, so 1e-3 relative (DESIGN.md section 6)."""
+    res = icc(_reml_cases()[key], method="reml")
+    ref = reference()["icc_reml"][key]
+    assert res.method == "reml" and res.n_targets == ref["n"]
+    for part in ("target", "rater", "residual"):
+        np.testing.assert_allclose(res.variances[part], ref["variances"][part], rtol=1e-3,
+                                   atol=1e-9, err_msg=part)
+    for ours, theirs in COLUMNS:
+        np.testing.assert_allclose(res.table[ours], ref["table"][theirs], rtol=1e-3,
+                                   err_msg=ours)
+
+
+def test_reml_optimum_is_at_least_as_good_as_lme4():
+    from werkalliantie_stats.psychometrics._icc_reml import _CrossedDesign
+
+    data = _reml_cases()["hs_x4_x6_missing"]
+    res, ref = icc(data, method="reml"), reference()["icc_reml"]["hs_x4_x6_missing"]
+    design = _CrossedDesign(data.to_numpy())
+
+    def relative_sd(v):
+        return np.sqrt([v["target"] / v["residual"], v["rater"] / v["residual"]])
+
+    ours = design.criterion(relative_sd(res.variances))[0]
+    lme4 = design.criterion(relative_sd(ref["variances"]))[0]
+    assert ours <= lme4 + 1e-8
+
+
+def test_reml_equals_anova_on_complete_data_with_positive_rater_variance():
+    anova, reml = icc(shrout_fleiss()), icc(shrout_fleiss(), method="reml")
+    np.testing.assert_allclose(reml.table["icc"], anova.table["icc"], rtol=1e-5)
+
+
+def test_reml_boundary_differs_from_anova():
+    """Equal rater means: ANOVA's rater mean square < MSE; REML sets the rater variance to 0."""
+    flat = _reml_cases()["shrout_fleiss_flat"]
+    reml = icc(flat, method="reml")
+    assert reml.variances["rater"] == 0.0
+    np.testing.assert_allclose(reml.table.loc[["ICC1", "ICC2"], "icc"],
+                               reml.table.loc["ICC3", "icc"], rtol=1e-12)
+
+
+def test_reml_drops_targets_without_any_rating():
+    data = shrout_fleiss().astype(float)
+    data.loc[3] = np.nan
+    with pytest.warns(WerkalliantieWarning, match=r"1 target\(s\) without any rating.*row 3"):
+        res = icc(data, method="reml")
+    assert res.n_targets == 5 and res.n_dropped == 1
+    with pytest.raises(ValueError, match=r"icc: rater column\(s\) \['J2'\] have no ratings"):
+        icc(shrout_fleiss().assign(J2=np.nan), method="reml")
+    with pytest.raises(ValueError, match="icc: `method` must be"):
+        icc(shrout_fleiss(), method="lmer")

@@ -13,6 +13,7 @@ from scipy import stats
 from .. import exceptions
 from .._results import ResultMixin, format_table
 from .._validation import check_frame, numeric_frame
+from ._icc_reml import reml_variances
 
 __all__ = ["IccResult", "icc"]
 
@@ -36,6 +37,10 @@ class IccResult(ResultMixin):
         Targets analysed, raters, and targets dropped for missing ratings.
     level : float
         Confidence level of the intervals.
+    method : str
+        ``"anova"`` or ``"reml"``.
+    variances : dict or None
+        REML variance components ``target, rater, residual`` (``method="reml"``).
     """
 
     table: pd.DataFrame
@@ -47,6 +52,8 @@ class IccResult(ResultMixin):
     n_raters: int
     n_dropped: int
     level: float
+    method: str = "anova"
+    variances: dict[str, float] | None = None
 
     _title = "Intraclass correlation coefficients"
 
@@ -59,12 +66,14 @@ class IccResult(ResultMixin):
         return "\n".join([
             self._title, "=" * len(self._title),
             f"targets = {self.n_targets}, raters = {self.n_raters}, dropped = "
-            f"{self.n_dropped}, {100 * self.level:g}% confidence intervals", "",
+            f"{self.n_dropped}, method = {self.method}, {100 * self.level:g}% confidence "
+            f"intervals", "",
             format_table(self.table, digits)])
 
 
 def icc(data: pd.DataFrame, level: float = 0.95,
-        missing: Literal["listwise", "error"] = "listwise") -> IccResult:
+        missing: Literal["listwise", "error"] = "listwise",
+        method: Literal["anova", "reml"] = "anova") -> IccResult:
     """Shrout & Fleiss intraclass correlations ICC1, ICC2, ICC3 and their k-rater forms.
 
     Parameters
@@ -74,8 +83,14 @@ def icc(data: pd.DataFrame, level: float = 0.95,
     level : float
         Confidence level of the intervals, in (0, 1).
     missing : {"listwise", "error"}
-        ``"listwise"`` drops targets with a missing rating (with a warning that says how
-        many); ``"error"`` raises instead, as ``psych::ICC(lmer = FALSE)`` does.
+        With ``method="anova"``: ``"listwise"`` drops targets with a missing rating (with a
+        warning that says how many); ``"error"`` raises instead, as
+        ``psych::ICC(lmer = FALSE)`` does. Ignored by ``method="reml"``, which uses every
+        observed rating.
+    method : {"anova", "reml"}
+        ``"anova"``: Shrout & Fleiss's mean squares (``psych::ICC(lmer = FALSE)``).
+        ``"reml"``: mean squares rebuilt from REML variance components of the crossed
+        model, as psych's default ``psych::ICC(lmer = TRUE)``; allows missing ratings.
 
     Returns
     -------
@@ -100,7 +115,10 @@ def icc(data: pd.DataFrame, level: float = 0.95,
     k-rater forms, exactly as psych computes them. psych 2.2.9 by default estimates the
     mean squares from ``lme4::lmer`` variance components; on complete data these equal the
     ANOVA mean squares unless the rater variance estimate is negative (then lmer sets it
-    to zero).
+    to zero). ``method="reml"`` reproduces that default: with REML variances
+    ``\\sigma_t^2, \\sigma_r^2, \\sigma_e^2`` it sets ``MSB = k\\sigma_t^2 + \\sigma_e^2``,
+    ``MSJ = n\\sigma_r^2 + \\sigma_e^2``, ``MSE = \\sigma_e^2``, ``MSW = \\sigma_e^2 +
+    \\sigma_r^2`` and applies the formulas above.
 
     References
     ----------
@@ -123,13 +141,22 @@ def icc(data: pd.DataFrame, level: float = 0.95,
         raise ValueError(f"{_FUNC}: `level` must be a number in (0, 1), got {level!r}")
     if missing not in ("listwise", "error"):
         raise ValueError(f"{_FUNC}: `missing` must be 'listwise' or 'error', got {missing!r}")
-    ratings, n_dropped = _complete_ratings(data, missing)
-    ms = mean_squares(ratings.to_numpy())
+    if method not in ("anova", "reml"):
+        raise ValueError(f"{_FUNC}: `method` must be 'anova' or 'reml', got {method!r}")
+    variances = None
+    if method == "anova":
+        ratings, n_dropped = _complete_ratings(data, missing)
+        ms = mean_squares(ratings.to_numpy())
+    else:
+        ratings, n_dropped = _rated_targets(data)
+        variances = reml_variances(ratings.to_numpy())
+        ms = _reml_mean_squares(variances, *ratings.shape)
     with np.errstate(divide="ignore", invalid="ignore"):   # perfect agreement: MSE = 0
         table = _icc_table(ms, ratings.shape[0], ratings.shape[1], 1.0 - level)
     return IccResult(table=table, ms_targets=ms["msb"], ms_raters=ms["msj"], ms_error=ms["mse"],
                      ms_within=ms["msw"], n_targets=ratings.shape[0], n_raters=ratings.shape[1],
-                     n_dropped=n_dropped, level=float(level))
+                     n_dropped=n_dropped, level=float(level), method=method,
+                     variances=variances)
 
 
 def mean_squares(x: np.ndarray) -> dict[str, float]:
@@ -145,11 +172,41 @@ def mean_squares(x: np.ndarray) -> dict[str, float]:
             "msw": (ss_raters + ss_error) / (n * (k - 1))}
 
 
-def _complete_ratings(data: object, missing: str) -> tuple[pd.DataFrame, int]:
+def _reml_mean_squares(v: dict[str, float], n: int, k: int) -> dict[str, float]:
+    """psych's mean squares from lmer variance components."""
+    return {"msb": k * v["target"] + v["residual"], "msj": n * v["rater"] + v["residual"],
+            "mse": v["residual"], "msw": v["residual"] + v["rater"]}
+
+
+def _rating_frame(data: object) -> pd.DataFrame:
     frame = numeric_frame(check_frame(data, _FUNC), _FUNC)
     if frame.shape[1] < 2:
         raise ValueError(f"{_FUNC}: `data` needs at least 2 rater columns, got "
                          f"{list(map(str, frame.columns))}")
+    return frame
+
+
+def _rated_targets(data: object) -> tuple[pd.DataFrame, int]:
+    """Targets with at least one rating (for REML); raters must have ratings too."""
+    frame = _rating_frame(data)
+    empty = frame.columns[frame.isna().all()].tolist()
+    if empty:
+        raise ValueError(f"{_FUNC}: rater column(s) {empty} have no ratings at all")
+    rated = frame[frame.notna().any(axis=1)]
+    n_dropped = frame.shape[0] - rated.shape[0]
+    if n_dropped:
+        row = frame.index[frame.isna().all(axis=1)].tolist()[0]
+        warnings.warn(f"{_FUNC}: {n_dropped} target(s) without any rating (e.g. row {row!r}) "
+                      f"were dropped (psych would still count them in n)",
+                      exceptions.WerkalliantieWarning, stacklevel=3)
+    if rated.shape[0] < 2 or not np.nanstd(rated.to_numpy()) > 0:
+        raise ValueError(f"{_FUNC}: `data` needs at least 2 rated targets with differing "
+                         f"ratings, got {rated.shape[0]}")
+    return rated, n_dropped
+
+
+def _complete_ratings(data: object, missing: str) -> tuple[pd.DataFrame, int]:
+    frame = _rating_frame(data)
     complete = frame.dropna()
     n_dropped = frame.shape[0] - complete.shape[0]
     if n_dropped:

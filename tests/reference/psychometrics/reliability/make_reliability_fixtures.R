@@ -90,6 +90,23 @@ sf <- data.frame(J1 = c(9, 6, 8, 7, 10, 6), J2 = c(2, 1, 4, 1, 5, 2),
 # same judges, one rater far more lenient: items variance > error (lmer agrees with anova)
 x456 <- hs[, c("x4", "x5", "x6")]
 
+# psych's default lmer = TRUE (REML variance components), with missing ratings and at the
+# boundary (rater means equal, so the rater variance estimate is zero)
+reml_case <- function(x) {
+  i1 <- suppressMessages(psych::ICC(x, lmer = TRUE))
+  r <- i1$results
+  list(n = nrow(x), raters = colnames(x),
+       table = list(type = r$type, icc = r$ICC, f = r$F, df1 = r$df1, df2 = r$df2, p = r$p,
+                    lower = r[["lower bound"]], upper = r[["upper bound"]]),
+       variances = list(target = i1$lme["ID", "variance"], rater = i1$lme["Items", "variance"],
+                        residual = i1$lme["Residual", "variance"]))
+}
+x456_na <- x456
+x456_na$x5[seq(3, nrow(x456_na), by = 7)] <- NA
+x456_na$x6[seq(5, nrow(x456_na), by = 11)] <- NA
+sf_flat <- as.data.frame(sweep(as.matrix(sf), 2, colMeans(sf)) + mean(as.matrix(sf)))
+sf_flat[2, 3] <- NA
+
 poly_A <- psych::polychoric(A)$rho
 ord <- suppressWarnings(psych::alpha(poly_A, warnings = FALSE))
 
@@ -115,6 +132,8 @@ out <- list(
                     bfi_N = split_case(N),
                     bfi_A_N = split_case(cbind(A, N))),
   icc = list(shrout_fleiss = icc_case(sf), hs_x4_x6 = icc_case(x456)),
+  icc_reml = list(hs_x4_x6_missing = reml_case(x456_na), bfi_A_rev = reml_case(A),
+                  shrout_fleiss_flat = reml_case(sf_flat), shrout_fleiss = reml_case(sf)),
   agreement = list(hs_x7_x8 = agreement_case(hs$x7, hs$x8),
                    bfi_A2_A3_90 = agreement_case(bfi$A2, bfi$A3, level = 0.90))
 )
