@@ -158,3 +158,17 @@ def test_reml_drops_targets_without_any_rating():
         icc(shrout_fleiss().assign(J2=np.nan), method="reml")
     with pytest.raises(ValueError, match="icc: `method` must be"):
         icc(shrout_fleiss(), method="lmer")
+
+
+def test_reml_non_convergence_warns_with_advice(monkeypatch):
+    from scipy import optimize
+
+    from werkalliantie_stats.exceptions import ConvergenceWarning
+    from werkalliantie_stats.psychometrics import _icc_reml
+
+    def stopped_early(fun, x0, **kwargs):
+        return optimize.OptimizeResult(x=np.asarray(x0), success=False, message="maxiter")
+
+    monkeypatch.setattr(_icc_reml.optimize, "minimize", stopped_early)
+    with pytest.warns(ConvergenceWarning, match="did not converge.*method='anova'"):
+        icc(shrout_fleiss(), method="reml")
