@@ -172,3 +172,12 @@ def test_reml_non_convergence_warns_with_advice(monkeypatch):
     monkeypatch.setattr(_icc_reml.optimize, "minimize", stopped_early)
     with pytest.warns(ConvergenceWarning, match="did not converge.*method='anova'"):
         icc(shrout_fleiss(), method="reml")
+
+
+def test_confidence_interval_at_another_level_equals_a_refit():
+    res = icc(shrout_fleiss())
+    refit = icc(shrout_fleiss(), level=0.9)
+    pd.testing.assert_frame_equal(res.confidence_interval(0.9),
+                                  refit.table[["ci_lower", "ci_upper"]])
+    with pytest.raises(ValueError, match="`confidence_level` must be in"):
+        res.confidence_interval(0)

@@ -136,3 +136,20 @@ def test_pairwise_moments_match_pandas_pairwise_definitions():
     data = bfi_agreeableness()
     np.testing.assert_allclose(pairwise_cov(data.to_numpy()), data.cov(), rtol=1e-12)
     np.testing.assert_allclose(pairwise_cor(data.to_numpy()), data.corr(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_confidence_interval_method_recomputes_without_refitting(which):
+    ci = reference()["alpha"]["hs_x1_x9"]["ci"][which]
+    res = _alpha("hs_x1_x9")
+    np.testing.assert_allclose(res.confidence_interval("feldt", ci["level"]),
+                               [ci["feldt_lower"], ci["feldt_upper"]], atol=1e-4)
+    np.testing.assert_allclose(res.confidence_interval("duhachek", ci["level"]),
+                               [ci["duhachek_lower"], ci["duhachek_upper"]], atol=1e-4)
+    assert res.confidence_interval() == (res.ci_lower, res.ci_upper)
+    with pytest.raises(ValueError, match="no bootstrap draws"):
+        res.confidence_interval("bootstrap")
+    with pytest.raises(ValueError, match="`confidence_level` must be in"):
+        res.confidence_interval("feldt", 1.2)
+    boot = _alpha("hs_x1_x3", ci="bootstrap", n_boot=200, seed=1)
+    assert boot.confidence_interval() == (boot.ci_lower, boot.ci_upper)

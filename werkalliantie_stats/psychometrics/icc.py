@@ -61,6 +61,17 @@ class IccResult(ResultMixin):
         """The six forms."""
         return self.table
 
+    def confidence_interval(self, confidence_level: float = 0.95) -> pd.DataFrame:
+        """``ci_lower``/``ci_upper`` of the six forms at another level, without refitting."""
+        if not (isinstance(confidence_level, (float, int)) and 0 < confidence_level < 1):
+            raise ValueError(f"confidence_interval: `confidence_level` must be in (0, 1), "
+                             f"got {confidence_level!r}")
+        ms = {"msb": self.ms_targets, "msj": self.ms_raters, "mse": self.ms_error,
+              "msw": self.ms_within}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table = _icc_table(ms, self.n_targets, self.n_raters, 1.0 - confidence_level)
+        return table[["ci_lower", "ci_upper"]]
+
     def summary(self, digits: int = 3) -> str:
         """The table as psych prints it, with the design."""
         return "\n".join([

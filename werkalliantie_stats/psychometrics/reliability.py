@@ -79,6 +79,30 @@ class AlphaResult(ResultMixin):
         """The per-item table."""
         return self.items
 
+    def confidence_interval(self, method: str | None = None,
+                            confidence_level: float | None = None) -> tuple[float, float]:
+        """Interval of raw alpha by another method or at another level, without refitting.
+
+        ``method`` defaults to ``ci_method`` and ``confidence_level`` to ``level``;
+        ``"bootstrap"`` needs a result computed with ``ci="bootstrap"``.
+        """
+        method = self.ci_method if method is None else method
+        level = self.level if confidence_level is None else confidence_level
+        if method not in _CI_METHODS:
+            raise ValueError(f"confidence_interval: `method` must be one of {_CI_METHODS}, "
+                             f"got {method!r}")
+        if not (isinstance(level, (float, int)) and 0 < level < 1):
+            raise ValueError(f"confidence_interval: `confidence_level` must be in (0, 1), "
+                             f"got {level!r}")
+        if method == "bootstrap":
+            if self.boot_alphas is None:
+                raise ValueError("confidence_interval: no bootstrap draws; call "
+                                 "cronbach_alpha(..., ci='bootstrap') first")
+            low, high = np.quantile(self.boot_alphas, [(1 - level) / 2, (1 + level) / 2])
+            return float(low), float(high)
+        table = _intervals(self.alpha, self.ase, self.n_obs, self.n_items, level)
+        return float(table.loc[method, "lower"]), float(table.loc[method, "upper"])
+
     def summary(self, digits: int = 3) -> str:
         """Totals, confidence intervals and the item table, in psych's order."""
         head = pd.DataFrame([{"raw_alpha": self.alpha, "std_alpha": self.std_alpha,
