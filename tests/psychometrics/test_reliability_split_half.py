@@ -130,3 +130,10 @@ def test_guttman_uses_pairwise_correlations_and_split_half_rescaled_covariances(
     np.testing.assert_allclose(guttman(data).lambda2, ref["guttman"]["lambda2"], rtol=RTOL)
     np.testing.assert_allclose(split_half(data).lambda2, ref["lambda2"], rtol=RTOL)
     assert abs(ref["guttman"]["lambda2"] - ref["lambda2"]) > 1e-5
+
+
+def test_summary_names_the_best_and_worst_halves():
+    res = split_half(SPLIT_CASES["hs_x4_x7"]())
+    text = res.summary()
+    assert f"best split, one half:  {', '.join(res.best_split)}" in text
+    assert "splits evaluated: 3 (all)" in text

@@ -66,6 +66,13 @@ class SplitHalfResult(ResultMixin):
         return pd.DataFrame({"estimate": [getattr(self, n) for n in names]},
                             index=pd.Index(names, name="coefficient"))
 
+    def summary(self, digits: int = 3) -> str:
+        """Coefficients, then the items of one half of the best and worst splits."""
+        return "\n".join([
+            super().summary(digits), f"splits evaluated: {self.n_splits} ({self.method})",
+            f"best split, one half:  {', '.join(self.best_split)}",
+            f"worst split, one half: {', '.join(self.worst_split)}"])
+
 
 @dataclass(frozen=True)
 class GuttmanResult(ResultMixin):
