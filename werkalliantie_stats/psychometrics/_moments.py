@@ -61,6 +61,14 @@ def cov2cor(c: np.ndarray) -> np.ndarray:
 
 
 def smc(r: np.ndarray) -> np.ndarray:
-    """Squared multiple correlations ``1 - 1/diag(R^+)``, clipped to [0, 1] (psych ``smc``)."""
-    inv = np.linalg.pinv(r, hermitian=True)
-    return np.clip(1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1), 0.0, 1.0)
+    """Squared multiple correlations ``1 - 1/diag(R^-1)``, clipped to [0, 1] (psych ``smc``).
+
+    Works on stacks of matrices; a singular matrix falls back to the pseudo-inverse, as
+    psych's ``Pinv``.
+    """
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:
+        inv = np.linalg.pinv(r, hermitian=True)
+    with np.errstate(divide="ignore"):
+        return np.clip(1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1), 0.0, 1.0)

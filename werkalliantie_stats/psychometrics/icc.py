@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from .. import exceptions
 from .._results import ResultMixin, format_table
@@ -245,14 +245,14 @@ def _icc_table(ms: dict[str, float], n: int, k: int, p: float) -> pd.DataFrame:
     estimates = [(msb - msw) / (msb + (k - 1) * msw), icc2,
                  (msb - mse) / (msb + (k - 1) * mse), (msb - msw) / msb,
                  (msb - mse) / (msb + (msj - mse) / n), (msb - mse) / msb]
-    f1_lo, f1_hi = f1 / stats.f.ppf(1 - p / 2, *df1), f1 * stats.f.ppf(1 - p / 2, *df1[::-1])
-    f3_lo, f3_hi = f3 / stats.f.ppf(1 - p / 2, *df3), f3 * stats.f.ppf(1 - p / 2, *df3[::-1])
+    f1_lo, f1_hi = f1 / _f_quantile(1 - p / 2, *df1), f1 * _f_quantile(1 - p / 2, *df1[::-1])
+    f3_lo, f3_hi = f3 / _f_quantile(1 - p / 2, *df3), f3 * _f_quantile(1 - p / 2, *df3[::-1])
     icc2_lo, icc2_hi = _icc2_interval(ms, n, k, icc2, p)
     lower = [(f1_lo - 1) / (f1_lo + k - 1), icc2_lo, (f3_lo - 1) / (f3_lo + k - 1),
              1 - 1 / f1_lo, _step_up(icc2_lo, k), 1 - 1 / f3_lo]
     upper = [(f1_hi - 1) / (f1_hi + k - 1), icc2_hi, (f3_hi - 1) / (f3_hi + k - 1),
              1 - 1 / f1_hi, _step_up(icc2_hi, k), 1 - 1 / f3_hi]
-    p1, p3 = stats.f.sf(f1, *df1), stats.f.sf(f3, *df3)
+    p1, p3 = special.fdtrc(*df1, f1), special.fdtrc(*df3, f3)
     return pd.DataFrame({
         "type": list(ICC_TYPES), "icc": estimates, "f": [f1, f3, f3, f1, f3, f3],
         "df1": [float(d) for d in (df1[0], df3[0], df3[0], df1[0], df3[0], df3[0])],
@@ -269,12 +269,17 @@ def _icc2_interval(ms: dict[str, float], n: int, k: int, icc2: float,
     a = n * (1 + (k - 1) * icc2) - k * icc2
     v = ((k - 1) * (n - 1) * (k * icc2 * fj + a) ** 2
          / ((n - 1) * k**2 * icc2**2 * fj**2 + a**2))
-    f_hi = stats.f.ppf(1 - p / 2, n - 1, v)
-    f_lo = stats.f.ppf(1 - p / 2, v, n - 1)
+    f_hi = _f_quantile(1 - p / 2, n - 1, v)
+    f_lo = _f_quantile(1 - p / 2, v, n - 1)
     base = k * msj + (k * n - k - n) * mse
     lower = n * (msb - f_hi * mse) / (f_hi * base + n * msb)
     upper = n * (f_lo * msb - mse) / (base + n * f_lo * msb)
     return float(lower), float(upper)
+
+
+def _f_quantile(prob: float, df1: float, df2: float) -> float:
+    """Quantile of the F distribution (``qf`` in R)."""
+    return float(special.fdtri(df1, df2, prob))
 
 
 def _step_up(value: float, k: int) -> float:

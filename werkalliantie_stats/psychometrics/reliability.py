@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from .._results import ResultMixin, format_table
 from .._validation import as_rng
@@ -217,7 +217,7 @@ def cronbach_alpha(data: pd.DataFrame,
     r = cov2cor(c)
     warn_negative_items(r, names, _FUNC)
     n_obs = x.shape[0]
-    total = alpha_statistics(c, r)
+    total = {key: float(value) for key, value in alpha_statistics(c, r).items()}
     ase = float(np.sqrt(total["q"] / n_obs))
     intervals = _intervals(total["raw_alpha"], ase, n_obs, len(names), level)
     boot = None
@@ -288,9 +288,9 @@ def _polychoric(frame: pd.DataFrame) -> np.ndarray:
 def _intervals(alpha: float, ase: float, n_obs: int, k: int, level: float) -> pd.DataFrame:
     p = 1.0 - level
     df1, df2 = n_obs - 1, (n_obs - 1) * (k - 1)
-    feldt = (1 - (1 - alpha) * stats.f.ppf(1 - p / 2, df1, df2),
-             1 - (1 - alpha) * stats.f.ppf(p / 2, df1, df2))
-    z = stats.norm.ppf(1 - p / 2)
+    feldt = (1 - (1 - alpha) * special.fdtri(df1, df2, 1 - p / 2),
+             1 - (1 - alpha) * special.fdtri(df1, df2, p / 2))
+    z = special.ndtri(1 - p / 2)
     return pd.DataFrame({"lower": [feldt[0], alpha - z * ase], "alpha": [alpha, alpha],
                          "upper": [feldt[1], alpha + z * ase]}, index=["feldt", "duhachek"])
 
