@@ -41,9 +41,11 @@ def likert_items(n: int = 267, seed: int = 20261128) -> pd.DataFrame:
     return items.mask(rng.random(items.shape) < 0.03)
 
 
-def time_ours(func, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
+def time_ours(func, repeats: int = REPEATS, min_total: float = 1.0) -> float:
+    """Median wall time of ``func`` over at least ``repeats`` runs and ``min_total`` seconds."""
+    func()                                                  # warm-up (imports, BLAS threads)
+    times: list[float] = []
+    while len(times) < repeats or sum(times) < min_total:
         start = time.perf_counter()
         func()
         times.append(time.perf_counter() - start)
