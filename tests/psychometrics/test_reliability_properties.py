@@ -70,7 +70,8 @@ def test_icc3_ignores_rater_leniency_but_icc2_does_not(seed, k):
     base, moved = icc(ratings), icc(lenient)
     np.testing.assert_allclose(moved.table.loc["ICC3", "icc"], base.table.loc["ICC3", "icc"],
                                rtol=1e-8)
-    assert moved.table.loc["ICC2", "icc"] < base.table.loc["ICC2", "icc"]
+    # rater variance enters ICC2's denominator only: the estimate shrinks towards zero
+    assert abs(moved.table.loc["ICC2", "icc"]) < abs(base.table.loc["ICC2", "icc"])
 
 
 @SETTINGS
