@@ -122,3 +122,15 @@ def test_summary_and_frame_are_available():
     assert "feldt" in text and "duhachek" in text and "r_drop" in text
     assert res.to_frame() is res.items
     assert "<pre>" in res._repr_html_()
+
+
+def test_rows_without_any_answer_are_counted_like_psych_and_do_not_warn():
+    data = _items()
+    data.loc[7] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = cronbach_alpha(data)
+    assert res.n_obs == data.shape[0]                  # psych's nsub counts every row
+    complete = cronbach_alpha(data.drop(index=7))
+    np.testing.assert_allclose(res.alpha, complete.alpha, rtol=1e-12)
+    np.testing.assert_allclose(res.mean, complete.mean, rtol=1e-12)

@@ -225,7 +225,7 @@ def cronbach_alpha(data: pd.DataFrame,
         boot = bootstrap_alphas(x, n_boot, as_rng(seed))
         q = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
         intervals.loc["bootstrap"] = [q[0], total["raw_alpha"], q[1]]
-    score = np.nanmean(x, axis=1)
+    score = _row_means(x)
     return AlphaResult(
         alpha=total["raw_alpha"], std_alpha=total["std_alpha"], g6=total["g6"],
         average_r=total["average_r"], median_r=total["median_r"],
@@ -316,6 +316,11 @@ def _item_table(frame: pd.DataFrame, c: np.ndarray, r: np.ndarray, n_obs: int,
 def _score_correlations(frame: pd.DataFrame) -> np.ndarray:
     """Pairwise correlation of each item with the mean of the observed items (psych raw.r)."""
     x = frame.to_numpy()
-    with np.errstate(invalid="ignore"):                   # rows with no answer give NaN
-        score = np.nanmean(x, axis=1)
-    return pairwise_cor(np.column_stack([score, x]))[0, 1:]
+    return pairwise_cor(np.column_stack([_row_means(x), x]))[0, 1:]
+
+
+def _row_means(x: np.ndarray) -> np.ndarray:
+    """Mean of the observed items per row (NaN for rows without any answer)."""
+    answered = (~np.isnan(x)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.isnan(x), 0.0, x).sum(axis=1) / answered
