@@ -139,3 +139,38 @@ out <- list(
 )
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE),
            "tests/reference/psychometrics/reliability/reliability_reference.json")
+
+# ---- the bundled synthetic study (data/synthetic/questionnaires.csv) -------------------
+# Reverse-worded items com4, bin4, ver4 are re-keyed as 6 - x. Per subscale, rater and
+# wave: psych::alpha, psych::describe and psych::splitHalf; per subscale at each wave:
+# client-officer agreement of the subscale scores (mean of the answered items).
+q <- read.csv("data/synthetic/questionnaires.csv")
+for (item in c("com4", "bin4", "ver4")) q[[item]] <- 6 - q[[item]]
+subscales <- list(communicatie = "com", binding = "bin", vertrouwen = "ver", stroefheid = "str")
+items_of <- function(rater, wave, prefix) {
+  rows <- q[q$rater == rater & q$wave == wave, ]
+  rows <- rows[order(rows$dyad_id), ]
+  x <- rows[, paste0(prefix, 1:5)]
+  rownames(x) <- rows$dyad_id
+  x
+}
+synthetic <- list(`_generated_by` = sub("-- do not edit.", "-- do not edit. Synthetic study fixtures.", stamp, fixed = TRUE),
+                  scales = list(), agreement = list())
+for (name in names(subscales)) for (rater in c("client", "officer")) for (wave in 1:2) {
+  x <- items_of(rater, wave, subscales[[name]])
+  key <- paste(name, rater, wave, sep = "_")
+  synthetic$scales[[key]] <- list(subscale = name, rater = rater, wave = wave,
+                                  alpha = alpha_case(x), describe = describe_case(x),
+                                  split = split_case(x))
+}
+for (name in names(subscales)) for (wave in 1:2) {
+  cl <- items_of("client", wave, subscales[[name]]); of <- items_of("officer", wave, subscales[[name]])
+  both <- intersect(rownames(cl), rownames(of))
+  a <- rowMeans(cl[both, ], na.rm = TRUE); b <- rowMeans(of[both, ], na.rm = TRUE)
+  ok <- complete.cases(a, b)
+  key <- paste(name, wave, sep = "_")
+  synthetic$agreement[[key]] <- c(agreement_case(a, b),
+                                  list(icc = icc_case(data.frame(client = a[ok], officer = b[ok]))$anova))
+}
+writeLines(toJSON(synthetic, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE),
+           "tests/reference/psychometrics/reliability/synthetic_reference.json")
