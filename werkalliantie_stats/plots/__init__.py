@@ -1,4 +1,4 @@
-"""Figures of results. Each function takes a result (and ``ax=None``) and returns the Axes.
+"""Plots of results: each function takes a result (and ``ax=None``) and returns the Axes.
 
-matplotlib is imported inside the functions, so importing this package stays cheap.
+matplotlib is imported inside the functions only, so computing never needs it.
 """

@@ -10,8 +10,8 @@ from scipy import stats
 
 from .._results import ResultMixin, format_table
 from ._alpha_core import drop_one_statistics, rest_correlations
-from ._items import item_matrix, warn_negative_items
 from ._moments import cov2cor, pairwise_cov
+from ._scale_checks import item_matrix, warn_negative_items
 
 __all__ = ["ItemAnalysisResult", "item_analysis"]
 

@@ -12,8 +12,8 @@ from scipy import special
 from .._results import ResultMixin, format_table
 from .._validation import as_rng
 from ._alpha_core import alpha_statistics, drop_one_statistics, raw_alpha, rest_correlations
-from ._items import item_matrix, warn_negative_items
 from ._moments import cov2cor, pairwise_cor, pairwise_cov, smc, weighted_pairwise_cov
+from ._scale_checks import item_matrix, warn_negative_items
 
 __all__ = ["AlphaResult", "cronbach_alpha"]
 

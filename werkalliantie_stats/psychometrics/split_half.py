@@ -12,8 +12,8 @@ import pandas as pd
 
 from .._results import ResultMixin
 from .._validation import as_rng
-from ._items import item_matrix, warn_negative_items
 from ._moments import cov2cor, pairwise_cov, smc
+from ._scale_checks import item_matrix, warn_negative_items
 
 __all__ = ["GuttmanResult", "SplitHalfResult", "guttman", "split_half"]
 
