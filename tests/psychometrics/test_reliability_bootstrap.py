@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from reliability_data import X1_X9, bfi_agreeableness, hs
 
 from werkalliantie_stats.psychometrics import cronbach_alpha
@@ -64,3 +65,16 @@ def test_bootstrap_interval_is_the_percentile_interval():
     res = cronbach_alpha(hs(*X1_X9), ci="bootstrap", n_boot=500, seed=3, level=0.9)
     np.testing.assert_allclose([res.ci_lower, res.ci_upper],
                                np.quantile(res.boot_alphas, [0.05, 0.95]), rtol=1e-12)
+
+
+def test_resamples_with_undefined_alpha_are_dropped_with_a_warning():
+    from werkalliantie_stats.exceptions import WerkalliantieWarning
+
+    nan = np.nan                         # a and b are answered together in 3 rows only
+    data = pd.DataFrame({"a": [1, 2, 3, 4, 2, nan, nan, nan, nan, nan],
+                         "b": [2, 2, 4, nan, nan, 1, 2, 3, 3, nan],
+                         "c": [1, 3, 3, 4, 2, 1, 2, 4, 3, 5]})
+    with pytest.warns(WerkalliantieWarning, match="bootstrap resamples had an undefined"):
+        res = cronbach_alpha(data, ci="bootstrap", n_boot=300, seed=4)
+    assert np.isfinite(res.boot_alphas).all() and res.boot_alphas.size < 300
+    assert np.isfinite([res.ci_lower, res.ci_upper]).all()

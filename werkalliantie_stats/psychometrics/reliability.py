@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .. import exceptions
 from .._results import ResultMixin, format_table
 from .._validation import as_rng
 from ._alpha_core import alpha_statistics, drop_one_statistics, raw_alpha, rest_correlations
@@ -222,7 +224,7 @@ def cronbach_alpha(data: pd.DataFrame,
     intervals = _intervals(total["raw_alpha"], ase, n_obs, len(names), level)
     boot = None
     if ci == "bootstrap":
-        boot = bootstrap_alphas(x, n_boot, as_rng(seed))
+        boot = _finite_draws(bootstrap_alphas(x, n_boot, as_rng(seed)))
         q = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
         intervals.loc["bootstrap"] = [q[0], total["raw_alpha"], q[1]]
     score = _row_means(x)
@@ -244,6 +246,21 @@ def bootstrap_alphas(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np
     rows = rng.integers(0, n, size=(n_boot, n)) + n * np.arange(n_boot)[:, None]
     counts = np.bincount(rows.ravel(), minlength=n_boot * n).reshape(n_boot, n)
     return raw_alpha(weighted_pairwise_cov(x, counts.astype(float)))
+
+
+def _finite_draws(boot: np.ndarray) -> np.ndarray:
+    """Drop resamples whose alpha is undefined (a pair of items seen together < 2 times)."""
+    finite = np.isfinite(boot)
+    if not finite.all():
+        warnings.warn(f"{_FUNC}: {int((~finite).sum())} of {boot.size} bootstrap resamples "
+                      f"had an undefined alpha (two items observed together in fewer than 2 "
+                      f"resampled rows) and were left out; with so few overlapping answers "
+                      f"prefer ci='feldt'",
+                      exceptions.WerkalliantieWarning, stacklevel=3)
+    if finite.sum() < 10:
+        raise ValueError(f"{_FUNC}: only {int(finite.sum())} bootstrap resamples have a "
+                         f"defined alpha; use ci='feldt' or ci='duhachek'")
+    return boot[finite]
 
 
 def _check_options(ci: str, level: float, n_boot: int, correlation: str, missing: str) -> None:
