@@ -78,3 +78,12 @@ def test_resamples_with_undefined_alpha_are_dropped_with_a_warning():
         res = cronbach_alpha(data, ci="bootstrap", n_boot=300, seed=4)
     assert np.isfinite(res.boot_alphas).all() and res.boot_alphas.size < 300
     assert np.isfinite([res.ci_lower, res.ci_upper]).all()
+
+
+def test_too_few_defined_resamples_is_an_error():
+    nan = np.nan                         # a and b are answered together in 2 rows only
+    data = pd.DataFrame({"a": [1, 2, 3, 4, 2, nan, nan, nan, nan, nan],
+                         "b": [2, 4, nan, nan, nan, 1, 2, 3, 3, nan],
+                         "c": [1, 3, 3, 4, 2, 1, 2, 4, 3, 5]})
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="use ci='feldt'"):
+        cronbach_alpha(data, ci="bootstrap", n_boot=10, seed=1)
