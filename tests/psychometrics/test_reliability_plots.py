@@ -74,3 +74,12 @@ def test_reliability_forest_from_table_and_bad_tables():
         reliability_forest(table.drop(columns="ci_upper"))
     with pytest.raises(TypeError, match="must be a DataFrame or a mapping"):
         reliability_forest([0.8, 0.7])
+
+
+def test_item_distributions_centres_on_the_scale_not_the_observed_categories():
+    data = pd.DataFrame({"a": [2, 3, 4, 5, 5], "b": [3, 3, 4, 4, 5]})  # nobody answered 1
+    ax = item_distributions(data, categories=range(1, 6))
+    assert len(ax.patches) == 2 * 5
+    np.testing.assert_allclose(ax.patches[0].get_x(), -(0 + 0.2 + 0.5 * 0.2))
+    with pytest.raises(ValueError, match=r"responses \['5'\] are not among"):
+        item_distributions(data, categories=[1, 2, 3, 4])

@@ -14,7 +14,7 @@ __all__ = ["item_distributions", "reliability_forest"]
 
 
 def item_distributions(data: pd.DataFrame | ItemAnalysisResult, ax: Any = None,
-                       cmap: str = "RdBu") -> Any:
+                       cmap: str = "RdBu", categories: Sequence[Any] | None = None) -> Any:
     """Diverging stacked bars of Likert responses, one bar per item.
 
     Parameters
@@ -25,6 +25,9 @@ def item_distributions(data: pd.DataFrame | ItemAnalysisResult, ax: Any = None,
         Where to draw; a new figure is made when None.
     cmap : str
         A diverging colormap name: low categories take one end, high ones the other.
+    categories : sequence, optional
+        The response scale, e.g. ``range(1, 6)``; categories nobody chose still count for
+        the centre. Default: the categories observed.
 
     Returns
     -------
@@ -50,6 +53,13 @@ def item_distributions(data: pd.DataFrame | ItemAnalysisResult, ax: Any = None,
         raise ValueError("item_distributions: the items have more than 10 distinct values; "
                          "this plot is for Likert (categorical) responses")
     props = result.frequencies.drop(columns="miss").fillna(0.0)
+    if categories is not None:
+        labels = [str(int(c)) if float(c).is_integer() else str(c) for c in categories]
+        unknown = sorted(set(props.columns) - set(labels))
+        if unknown:
+            raise ValueError(f"item_distributions: responses {unknown} are not among "
+                             f"`categories` {labels}")
+        props = props.reindex(columns=labels, fill_value=0.0)
     ax = ax if ax is not None else plt.subplots(figsize=(7, 0.5 + 0.45 * len(props)))[1]
     colours = plt.get_cmap(cmap)(np.linspace(0.1, 0.9, props.shape[1]))
     left = -_left_extent(props.to_numpy())
