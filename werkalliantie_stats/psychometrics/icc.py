@@ -157,7 +157,7 @@ def icc(data: pd.DataFrame, level: float = 0.95,
     variances = None
     if method == "anova":
         ratings, n_dropped = _complete_ratings(data, missing)
-        ms = mean_squares(ratings.to_numpy())
+        ms = _anova_mean_squares(ratings.to_numpy())
     else:
         ratings, n_dropped = _rated_targets(data)
         variances = reml_variances(ratings.to_numpy())
@@ -170,7 +170,7 @@ def icc(data: pd.DataFrame, level: float = 0.95,
                      variances=variances)
 
 
-def mean_squares(x: np.ndarray) -> dict[str, float]:
+def _anova_mean_squares(x: np.ndarray) -> dict[str, float]:
     """Mean squares of the complete two-way (targets x raters) layout ``x``."""
     n, k = x.shape
     grand = x.mean()

@@ -224,7 +224,7 @@ def cronbach_alpha(data: pd.DataFrame,
     intervals = _intervals(total["raw_alpha"], ase, n_obs, len(names), level)
     boot = None
     if ci == "bootstrap":
-        boot = _finite_draws(bootstrap_alphas(x, n_boot, as_rng(seed)))
+        boot = _finite_draws(_bootstrap_alphas(x, n_boot, as_rng(seed)))
         q = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
         intervals.loc["bootstrap"] = [q[0], total["raw_alpha"], q[1]]
     score = _row_means(x)
@@ -240,7 +240,7 @@ def cronbach_alpha(data: pd.DataFrame,
         boot_alphas=boot)
 
 
-def bootstrap_alphas(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _bootstrap_alphas(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """Raw alpha of ``n_boot`` row resamples of ``x`` (pairwise covariances), all at once."""
     n = x.shape[0]
     rows = rng.integers(0, n, size=(n_boot, n)) + n * np.arange(n_boot)[:, None]
