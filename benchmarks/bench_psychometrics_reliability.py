@@ -7,6 +7,7 @@ is absent. Prints: op | ours (median s) | peer | ratio (peer / ours).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,13 +15,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
+# One BLAS thread on both sides (the R child inherits this): on a small shared machine
+# multi-threaded BLAS only adds contention, and the comparison stays like for like.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import werkalliantie_stats as ws
-from werkalliantie_stats.psychometrics import cronbach_alpha, icc
+import numpy as np  # noqa: E402  (after the thread settings)
+import pandas as pd  # noqa: E402
+
+import werkalliantie_stats as ws  # noqa: E402
+from werkalliantie_stats.psychometrics import cronbach_alpha, icc  # noqa: E402
 
 SUBSCALES = ("com", "bin", "ver", "str")
 N_BOOT = 1000
