@@ -32,9 +32,19 @@ def item_distributions(data: pd.DataFrame | ItemAnalysisResult, ax: Any = None,
     Returns
     -------
     matplotlib Axes
-        Bars are centred on the middle category: lower categories extend to the left of
-        zero, higher ones to the right, each as a proportion of the item's non-missing
-        answers.
+
+    Notes
+    -----
+    Each bar holds the proportions ``p_1, ..., p_m`` of the item's non-missing answers.
+    It starts at ``-(p_1 + ... + p_{\lfloor m/2 \rfloor} + p_{mid}/2)`` (the middle
+    category ``mid`` only for odd ``m``), so that disagreement lies left and agreement
+    right of zero and the neutral category straddles it.
+
+    References
+    ----------
+    1. Robbins, N. B., & Heiberger, R. M. (2011). Plotting Likert and other rating scales.
+       Proceedings of the Joint Statistical Meetings, Section on Survey Research Methods,
+       1058-1066.
 
     Examples
     --------
@@ -102,6 +112,16 @@ def reliability_forest(table: pd.DataFrame | Mapping[str, Any], ax: Any = None,
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    One row per label: a point at the estimate and a whisker from ``ci_lower`` to
+    ``ci_upper`` (asymmetric intervals such as Feldt's are drawn as they are).
+
+    References
+    ----------
+    1. Lewis, S., & Clarke, M. (2001). Forest plots: trying to see the wood and the trees.
+       BMJ, 322, 1479-1480.
 
     Examples
     --------
