@@ -36,7 +36,7 @@ def item_distributions(data: pd.DataFrame | ItemAnalysisResult, ax: Any = None,
     Notes
     -----
     Each bar holds the proportions ``p_1, ..., p_m`` of the item's non-missing answers.
-    It starts at ``-(p_1 + ... + p_{\lfloor m/2 \rfloor} + p_{mid}/2)`` (the middle
+    It starts at ``-(p_1 + ... + p_{floor(m/2)} + p_{mid}/2)`` (the middle
     category ``mid`` only for odd ``m``), so that disagreement lies left and agreement
     right of zero and the neutral category straddles it.
 
