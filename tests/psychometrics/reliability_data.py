@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ holds reference_io
-
-from reference_io import read_reference_csv, read_reference_json
+from reference_io import read_reference_csv, read_reference_json  # tests/conftest.py path
 
 FIXTURE = "psychometrics/reliability/reliability_reference.json"
 
