@@ -167,7 +167,8 @@ def split_half(data: pd.DataFrame, splits: Literal["all", "psych"] = "all",
     return _split_half_of(r, [str(c) for c in frame.columns], splits, n_sample, seed)
 
 
-def guttman(data: pd.DataFrame, splits: Literal["all", "psych"] = "all") -> GuttmanResult:
+def guttman(data: pd.DataFrame, splits: Literal["all", "psych"] = "all",
+            seed: int | np.random.Generator | None = None) -> GuttmanResult:
     """Guttman's lambdas 1-6 and the worst split-half (beta), as ``psych::guttman``.
 
     Parameters
@@ -176,6 +177,8 @@ def guttman(data: pd.DataFrame, splits: Literal["all", "psych"] = "all") -> Gutt
         At least three items (already re-keyed) in columns; NaN = missing.
     splits : {"all", "psych"}
         How lambda 4 and beta search the splits; see :func:`split_half`.
+    seed : int, Generator or None
+        Randomness for the 10,000 sampled splits used with more than 16 items.
 
     Returns
     -------
@@ -229,7 +232,7 @@ def guttman(data: pd.DataFrame, splits: Literal["all", "psych"] = "all") -> Gutt
     lambda1 = 1.0 - np.trace(r) / total
     off_sq = (r**2).sum() - np.trace(r**2)
     c_max = np.max((r**2).sum(axis=0) - np.diag(r) ** 2)
-    split = _split_half_of(r, [str(c) for c in frame.columns], splits, 10000, None)
+    split = _split_half_of(r, [str(c) for c in frame.columns], splits, 10000, seed)
     return GuttmanResult(
         lambda1=float(lambda1),
         lambda2=float(lambda1 + np.sqrt(off_sq * k / (k - 1)) / total),
