@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from reliability_data import hs, reference, shrout_fleiss
 
-from werkalliantie_stats.exceptions import WerkalliantieWarning
+from werkalliantie_stats.exceptions import DroppedDataWarning
 from werkalliantie_stats.psychometrics import icc
 
 CASES = {"shrout_fleiss": shrout_fleiss, "hs_x4_x6": lambda: hs("x4", "x5", "x6")}
@@ -58,7 +58,7 @@ def test_level_changes_only_the_intervals():
 def test_missing_ratings_are_dropped_with_a_warning_or_refused():
     data = shrout_fleiss().astype(float)
     data.loc[2, "J3"] = np.nan
-    with pytest.warns(WerkalliantieWarning, match=r"1 target\(s\).*row 2.*5 targets remain"):
+    with pytest.warns(DroppedDataWarning, match=r"1 target\(s\).*row 2.*5 targets remain"):
         res = icc(data)
     assert res.n_targets == 5 and res.n_dropped == 1
     expected = icc(shrout_fleiss().drop(index=2))
@@ -151,7 +151,7 @@ def test_reml_boundary_differs_from_anova():
 def test_reml_drops_targets_without_any_rating():
     data = shrout_fleiss().astype(float)
     data.loc[3] = np.nan
-    with pytest.warns(WerkalliantieWarning, match=r"1 target\(s\) without any rating.*row 3"):
+    with pytest.warns(DroppedDataWarning, match=r"1 target\(s\) without any rating.*row 3"):
         res = icc(data, method="reml")
     assert res.n_targets == 5 and res.n_dropped == 1
     with pytest.raises(ValueError, match=r"icc: rater column\(s\) \['J2'\] have no ratings"):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from reliability_data import X1_X9, bfi, bfi_agreeableness, hs, reference
 
-from werkalliantie_stats.exceptions import WerkalliantieWarning
+from werkalliantie_stats.exceptions import ReverseKeyedItemWarning
 from werkalliantie_stats.psychometrics import item_analysis
 
 RTOL = 1e-4
@@ -54,7 +54,7 @@ def test_continuous_items_have_no_frequency_table():
 def test_negative_item_warns_and_input_is_kept():
     data = bfi("C1", "C2", "C3", "C4", "C5")
     before = data.copy()
-    with pytest.warns(WerkalliantieWarning, match=r"\['C4', 'C5'\]"):
+    with pytest.warns(ReverseKeyedItemWarning, match=r"\['C4', 'C5'\]"):
         item_analysis(data)
     pd.testing.assert_frame_equal(data, before)
 

@@ -68,13 +68,13 @@ def test_bootstrap_interval_is_the_percentile_interval():
 
 
 def test_resamples_with_undefined_alpha_are_dropped_with_a_warning():
-    from werkalliantie_stats.exceptions import WerkalliantieWarning
+    from werkalliantie_stats.exceptions import DroppedDataWarning
 
     nan = np.nan                         # a and b are answered together in 3 rows only
     data = pd.DataFrame({"a": [1, 2, 3, 4, 2, nan, nan, nan, nan, nan],
                          "b": [2, 2, 4, nan, nan, 1, 2, 3, 3, nan],
                          "c": [1, 3, 3, 4, 2, 1, 2, 4, 3, 5]})
-    with pytest.warns(WerkalliantieWarning, match="bootstrap resamples had an undefined"):
+    with pytest.warns(DroppedDataWarning, match="bootstrap resamples had an undefined"):
         res = cronbach_alpha(data, ci="bootstrap", n_boot=300, seed=4)
     assert np.isfinite(res.boot_alphas).all() and res.boot_alphas.size < 300
     assert np.isfinite([res.ci_lower, res.ci_upper]).all()

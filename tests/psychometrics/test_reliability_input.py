@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from reliability_data import bfi, bfi_agreeableness, hs
 
-from werkalliantie_stats.exceptions import WerkalliantieWarning
+from werkalliantie_stats.exceptions import ReverseKeyedItemWarning
 from werkalliantie_stats.psychometrics import cronbach_alpha, guttman, split_half
 
 FUNCS = [cronbach_alpha, split_half, guttman]
@@ -74,7 +74,7 @@ def test_items_never_observed_together_are_an_error():
 
 @pytest.mark.parametrize("func", FUNCS)
 def test_negatively_correlated_items_warn_with_advice(func):
-    with pytest.warns(WerkalliantieWarning, match=r"\['C4', 'C5'\].*reversed.*re-key"):
+    with pytest.warns(ReverseKeyedItemWarning, match=r"\['C4', 'C5'\].*reversed.*re-key"):
         func(bfi("C1", "C2", "C3", "C4", "C5"))
 
 

@@ -112,9 +112,9 @@ def test_guttman_lambdas_match_psych(key):
 
 def test_guttman_does_not_reverse_items_silently():
     """psych::guttman reverses negatively loading items for lambda 4 / beta; we warn instead."""
-    from werkalliantie_stats.exceptions import WerkalliantieWarning
+    from werkalliantie_stats.exceptions import ReverseKeyedItemWarning
 
-    with pytest.warns(WerkalliantieWarning, match="A1"):
+    with pytest.warns(ReverseKeyedItemWarning, match="A1"):
         res = guttman(SPLIT_CASES["bfi_A_N"]())
     brute = _brute_force_splits(SPLIT_CASES["bfi_A_N"]().corr().to_numpy())
     np.testing.assert_allclose(res.lambda4, max(brute), rtol=1e-12)

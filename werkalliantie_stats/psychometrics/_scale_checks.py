@@ -53,4 +53,4 @@ def warn_negative_items(corr: np.ndarray, names: list[str], func: str) -> None:
     if negative:
         warnings.warn(f"{func}: item(s) {negative} correlate negatively with the total scale "
                       f"and probably should be reversed; re-key them (e.g. 6 - x on a 1-5 "
-                      f"scale) and run again", exceptions.WerkalliantieWarning, stacklevel=3)
+                      f"scale) and run again", exceptions.ReverseKeyedItemWarning, stacklevel=3)

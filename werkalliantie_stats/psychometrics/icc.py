@@ -209,7 +209,7 @@ def _rated_targets(data: object) -> tuple[pd.DataFrame, int]:
         row = frame.index[frame.isna().all(axis=1)].tolist()[0]
         warnings.warn(f"{_FUNC}: {n_dropped} target(s) without any rating (e.g. row {row!r}) "
                       f"were dropped (psych would still count them in n)",
-                      exceptions.WerkalliantieWarning, stacklevel=3)
+                      exceptions.DroppedDataWarning, stacklevel=3)
     if rated.shape[0] < 2 or not np.nanstd(rated.to_numpy()) > 0:
         raise ValueError(f"{_FUNC}: `data` needs at least 2 rated targets with differing "
                          f"ratings, got {rated.shape[0]}")
@@ -226,7 +226,7 @@ def _complete_ratings(data: object, missing: str) -> tuple[pd.DataFrame, int]:
         if missing == "error":
             raise ValueError(f"{_FUNC}: {where}; drop them or use missing='listwise'")
         warnings.warn(f"{_FUNC}: {where} and were dropped; {complete.shape[0]} targets remain",
-                      exceptions.WerkalliantieWarning, stacklevel=3)
+                      exceptions.DroppedDataWarning, stacklevel=3)
     if complete.shape[0] < 2:
         raise ValueError(f"{_FUNC}: `data` needs at least 2 targets with complete ratings, "
                          f"got {complete.shape[0]}")

@@ -256,7 +256,7 @@ def _finite_draws(boot: np.ndarray) -> np.ndarray:
                       f"had an undefined alpha (two items observed together in fewer than 2 "
                       f"resampled rows) and were left out; with so few overlapping answers "
                       f"prefer ci='feldt'",
-                      exceptions.WerkalliantieWarning, stacklevel=3)
+                      exceptions.DroppedDataWarning, stacklevel=3)
     if finite.sum() < 10:
         raise ValueError(f"{_FUNC}: only {int(finite.sum())} bootstrap resamples have a "
                          f"defined alpha; use ci='feldt' or ci='duhachek'")
