@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, format_table
-from ..exceptions import EmptyCategoryWarning, NonPositiveDefiniteWarning
+from ..exceptions import ConvergenceWarning, EmptyCategoryWarning, NonPositiveDefiniteWarning
 from ._items import is_correlation_frame, item_matrix
 from ._polychoric import compact_tables, pair_tables, solve_rho, thresholds_from_codes
 
@@ -231,6 +231,10 @@ def polychoric(data: pd.DataFrame, correct: float = 0.5, smooth: bool = True,
     pairs = np.array(np.triu_indices(p, 1)).T
     tables = pair_tables(codes, pairs, n_categories)
     rho, n_fixed, converged = _solve_pairs(tables, tau, pairs, global_thr, correct, frame, func)
+    if not converged:
+        warnings.warn(f"{func}: the likelihood maximisation did not converge for every item "
+                      f"pair; inspect sparse tables (merge rare categories)",
+                      ConvergenceWarning, stacklevel=2)
     if n_fixed > 0:
         warnings.warn(f"{func}: {n_fixed} item pair(s) had empty cells that were given the "
                       f"continuity correction ({correct}); examine sparse categories (consider "

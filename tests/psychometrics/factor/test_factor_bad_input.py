@@ -161,3 +161,14 @@ def test_pair_never_observed_together():
                          "c": [1, 2, 3, 2, 1, 3, 2]})
     with pytest.raises(ValueError, match="never observed together"):
         polychoric(data)
+
+
+def test_polychoric_non_convergence_warns(likert, monkeypatch):
+    import functools
+
+    from werkalliantie_stats.psychometrics import correlation
+    from werkalliantie_stats.psychometrics._polychoric import solve_rho
+
+    monkeypatch.setattr(correlation, "solve_rho", functools.partial(solve_rho, max_iter=1))
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        polychoric(likert)
