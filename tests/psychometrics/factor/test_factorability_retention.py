@@ -101,8 +101,23 @@ def test_batched_one_factor_agrees_with_single_fit_on_structured_data():
     batched = one_factor_minres_values(r)
     single = np.stack([extract(m, 1, "minres").values for m in r])
     assert_allclose(batched, single, atol=1e-5)
-    single_pa = np.stack([extract(m, 1, "pa").values for m in r])
-    assert one_factor_pa_values(r).shape == single_pa.shape
+    assert_allclose(one_factor_pa_values(r), np.stack([_psych_pa_unit_start(m) for m in r]),
+                    atol=1e-12)
+
+
+def _psych_pa_unit_start(r, min_err=0.001, max_iter=50):
+    """psych's fa(r, 1, fm = "pa", SMC = FALSE)$values, written out loop by loop."""
+    reduced = r.copy()
+    comm = np.trace(reduced)
+    for _ in range(max_iter):
+        values, vectors = np.linalg.eigh(reduced)
+        new = vectors[:, -1] ** 2 * values[-1]
+        np.fill_diagonal(reduced, new)
+        done = abs(comm - new.sum()) <= min_err
+        comm = new.sum()
+        if done:
+            break
+    return values[::-1]
 
 
 def test_batched_pairwise_correlation_matches_pandas():
