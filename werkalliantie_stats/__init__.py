@@ -13,9 +13,36 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.1.0"
 
-from . import exceptions
+from . import exceptions, plots
 from .instrument import Instrument, load_instrument
+from .outcomes import (
+    auc,
+    calibration,
+    hosmer_lemeshow,
+    linear,
+    logistic,
+    lr_test,
+    ordinal_logistic,
+)
 from .pipelines import replicate
+from .psychometrics import (
+    bartlett_sphericity,
+    client_officer_agreement,
+    cronbach_alpha,
+    efa,
+    guttman,
+    icc,
+    item_analysis,
+    kmo,
+    map_test,
+    omega,
+    parallel_analysis,
+    pearson,
+    polychoric,
+    rater_agreement,
+    reliability_table,
+    split_half,
+)
 from .scoring import alliance_quality, score_subscales
 from .simulate import SimulationParameters, simulate_study
 from .study import Study, load_synthetic, read_study
@@ -26,11 +53,35 @@ __all__ = [
     "Study",
     "__version__",
     "alliance_quality",
+    "auc",
+    "bartlett_sphericity",
+    "calibration",
+    "client_officer_agreement",
+    "cronbach_alpha",
+    "efa",
     "exceptions",
+    "guttman",
+    "hosmer_lemeshow",
+    "icc",
+    "item_analysis",
+    "kmo",
+    "linear",
     "load_instrument",
     "load_synthetic",
+    "logistic",
+    "lr_test",
+    "map_test",
+    "omega",
+    "ordinal_logistic",
+    "parallel_analysis",
+    "pearson",
+    "plots",
+    "polychoric",
+    "rater_agreement",
     "read_study",
+    "reliability_table",
     "replicate",
     "score_subscales",
     "simulate_study",
+    "split_half",
 ]

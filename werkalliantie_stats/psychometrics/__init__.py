@@ -17,6 +17,7 @@ from .omega import OmegaResult, omega
 from .reliability import AlphaResult, cronbach_alpha
 from .retention import MAPResult, ParallelAnalysisResult, map_test, parallel_analysis
 from .split_half import GuttmanResult, SplitHalfResult, guttman, split_half
+from .study_tables import ReliabilityTable, client_officer_agreement, reliability_table
 
 __all__ = [
     "AgreementResult",
@@ -32,8 +33,10 @@ __all__ = [
     "ParallelAnalysisResult",
     "PearsonResult",
     "PolychoricResult",
+    "ReliabilityTable",
     "SplitHalfResult",
     "bartlett_sphericity",
+    "client_officer_agreement",
     "cronbach_alpha",
     "efa",
     "guttman",
@@ -46,5 +49,6 @@ __all__ = [
     "pearson",
     "polychoric",
     "rater_agreement",
+    "reliability_table",
     "split_half",
 ]

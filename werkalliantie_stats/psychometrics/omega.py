@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import exceptions
 from .._results import ResultMixin, format_table
 from .correlation import correlation_matrix
 from .efa import efa
@@ -170,7 +171,7 @@ def omega(data: pd.DataFrame, n_factors: int = 3, method: str = "minres",
     ``omega_hierarchical`` is then :math:`(\\sum\\lambda)^2/V_t`, McDonald's one-factor
     omega computed with the observed total variance, and ``omega_total`` is
     :math:`(V_t - \\sum(1-\\lambda^2))/V_t`; psych warns that omega_h is not meaningful
-    for one factor, and so do we (UserWarning).
+    for one factor, and so do we (``WerkalliantieWarning``).
 
     References
     ----------
@@ -199,7 +200,8 @@ def omega(data: pd.DataFrame, n_factors: int = 3, method: str = "minres",
     if n_factors == 1:
         warnings.warn(f"{func}: omega_h is not meaningful with one factor (psych: 'Omega_h for "
                       f"1 factor is not meaningful, just omega_t'); use n_factors >= 3 for a "
-                      f"hierarchical coefficient", UserWarning, stacklevel=2)
+                      f"hierarchical coefficient", exceptions.WerkalliantieWarning,
+                      stacklevel=2)
     r = source.matrix
     sl = _schmid_leiman(r, n_factors, method, source.n_obs)
     keys = np.sign(sl["g"].to_numpy()) if flip else np.ones(len(sl))

@@ -1,3 +1,4 @@
+
 """omega against psych::omega (Schmid-Leiman of an oblimin minres solution)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ import pytest
 from factor_helpers import ref_matrix
 from numpy.testing import assert_allclose
 
+from werkalliantie_stats import exceptions as ws_exceptions
 from werkalliantie_stats.psychometrics import omega
 
 
@@ -15,7 +17,7 @@ def test_omega_matches_psych_on_hs(hs, ref, nf):
     """R: psych::omega(hs, nfactors = nf)."""
     expected = ref("hs_omega.json")[f"nf{nf}"]
     if nf == 1:
-        with pytest.warns(UserWarning, match="not meaningful"):
+        with pytest.warns(ws_exceptions.WerkalliantieWarning, match="not meaningful"):
             res = omega(hs, nf)
     else:
         res = omega(hs, nf)
@@ -43,7 +45,7 @@ def test_omega_with_other_factoring_methods(hs, ref, method):
 
 def test_one_factor_omega_semantics(hs):
     """With one factor the general factor is the factor: omega_h = (sum lambda)^2 / Vt."""
-    with pytest.warns(UserWarning):
+    with pytest.warns(ws_exceptions.WerkalliantieWarning):
         res = omega(hs, 1)
     lam = res.schmid_leiman["g"].to_numpy()
     vt = hs.corr().to_numpy().sum()
