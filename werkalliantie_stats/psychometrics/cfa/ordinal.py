@@ -32,7 +32,15 @@ from ...exceptions import (
 )
 from ._bvn import bvn_cdf, bvn_pdf
 
-__all__ = ["GroupedOrdinalSampleStats", "OrdinalSampleStats", "ordinal_sample_statistics"]
+__all__ = [
+    "GroupedOrdinalSampleStats",
+    "OrdinalSampleStats",
+    "SimpleStructureModel",
+    "delta_implied",
+    "delta_implied_derivatives",
+    "ordinal_sample_statistics",
+    "simple_structure_model",
+]
 
 _FUNC = "ordinal_sample_statistics"
 _RHO_BOUND = 0.999  # lavaan's box for the polychoric optimiser
@@ -486,7 +494,7 @@ def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None
     >>> stats.stat_names[:3], stats.stat_names[-1]
     (('a|t1', 'a|t2', 'a|t3'), 'b~~c')
     >>> round(float(stats.correlation.loc["a", "b"]), 3)
-    0.498
+    0.452
     >>> stats.gamma.shape
     (12, 12)
     >>> # In R: lavInspect(cfa(model, data, ordered = TRUE, estimator = "WLSMV"), "gamma")
@@ -515,3 +523,287 @@ def _warn_group_categories(by_group: dict, items: list[str]) -> None:
                               f"{label!r} (other groups use them); its thresholds cannot be "
                               "equated across groups. Merge those categories in all groups "
                               "before invariance testing.", EmptyCategoryWarning, stacklevel=3)
+
+
+# --------------------------------------------------------------------------- model
+
+
+def delta_implied(lambda_: np.ndarray, psi: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """Implied statistics ``[tau, offdiag(Lambda Psi Lambda')]`` (delta parameterisation).
+
+    In lavaan's delta parameterisation the latent responses have unit variance, so the
+    residual variances are ``Theta_ii = 1 - diag(Lambda Psi Lambda')_ii`` and the implied
+    polychoric correlations are the off-diagonal elements of ``Lambda Psi Lambda'``, taken
+    in the order of the statistics vector (strict lower triangle, column by column).
+    """
+    rows, cols = _pairs(lambda_.shape[0])
+    common = lambda_ @ psi @ lambda_.T
+    return np.concatenate([tau, common[rows, cols]])
+
+
+def delta_implied_derivatives(lambda_: np.ndarray, psi: np.ndarray,
+                              n_tau: int) -> dict[str, np.ndarray]:
+    """Derivatives of :func:`delta_implied` with respect to the matrix elements.
+
+    Returns a dict with ``"lambda"`` (n_stats, p*m; column ``i*m + f`` is
+    d/d Lambda[i, f]), ``"psi"`` (n_stats, m*m; column ``f*m + g`` is the derivative with
+    respect to the symmetric pair Psi[f, g] = Psi[g, f], identical for (f, g) and (g, f))
+    and ``"tau"`` (n_stats, n_tau; the identity on the threshold rows). Composing these with
+    a free-parameter -> matrix-cell map gives the model Jacobian (lavaan's ``delta``).
+    """
+    p, m = lambda_.shape
+    rows, cols = _pairs(p)
+    n_pairs = rows.size
+    lam_psi = lambda_ @ psi  # (p, m)
+    d_lambda = np.zeros((n_pairs, p, m))
+    pair = np.arange(n_pairs)
+    d_lambda[pair, rows, :] += lam_psi[cols, :]
+    d_lambda[pair, cols, :] += lam_psi[rows, :]
+    outer = lambda_[rows][:, :, None] * lambda_[cols][:, None, :]  # (P, m, m)
+    d_psi = outer + np.transpose(outer, (0, 2, 1))
+    diag = np.arange(m)
+    d_psi[:, diag, diag] = outer[:, diag, diag]
+    n_stats = n_tau + n_pairs
+    out_lambda = np.zeros((n_stats, p * m))
+    out_lambda[n_tau:] = d_lambda.reshape(n_pairs, p * m)
+    out_psi = np.zeros((n_stats, m * m))
+    out_psi[n_tau:] = d_psi.reshape(n_pairs, m * m)
+    out_tau = np.zeros((n_stats, n_tau))
+    out_tau[:n_tau] = np.eye(n_tau)
+    return {"lambda": out_lambda, "psi": out_psi, "tau": out_tau}
+
+
+@dataclass(frozen=True)
+class SimpleStructureModel:
+    """A categorical CFA with simple structure in lavaan's delta parameterisation.
+
+    Free parameters, in lavaan's order: the loadings (the first loading of each factor is
+    fixed to 1 unless ``std_lv``), every threshold, then the factor variances (unless
+    ``std_lv``, where they are fixed to 1) and the factor covariances. ``free`` maps each
+    parameter to its matrix cell ``(matrix, row, col)`` with matrix in
+    ``{"lambda", "psi", "tau"}``.
+    """
+
+    items: tuple[str, ...]
+    factors: tuple[str, ...]
+    item_factor: tuple[int, ...]
+    n_thresholds: int
+    std_lv: bool
+    free: tuple[tuple[str, int, int], ...]
+    param_names: tuple[str, ...]
+    threshold_names: tuple[str, ...]
+
+    @property
+    def n_free(self) -> int:
+        """Number of free parameters."""
+        return len(self.free)
+
+    @property
+    def df(self) -> int:
+        """Degrees of freedom: statistics minus free parameters."""
+        p = len(self.items)
+        return self.n_thresholds + p * (p - 1) // 2 - self.n_free
+
+    def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(Lambda, Psi, tau) for a parameter vector ``theta``."""
+        p, m = len(self.items), len(self.factors)
+        lambda_ = np.zeros((p, m))
+        psi = np.eye(m) if self.std_lv else np.zeros((m, m))
+        tau = np.zeros(self.n_thresholds)
+        if not self.std_lv:
+            for f in range(m):
+                lambda_[self.item_factor.index(f), f] = 1.0
+        for value, (name, r, c) in zip(theta, self.free, strict=True):
+            if name == "lambda":
+                lambda_[r, c] = value
+            elif name == "psi":
+                psi[r, c] = psi[c, r] = value
+            else:
+                tau[r] = value
+        return lambda_, psi, tau
+
+    def implied(self, theta: np.ndarray) -> np.ndarray:
+        """Implied statistics vector, in the order of the sample statistics."""
+        return delta_implied(*self.matrices(theta))
+
+    def jacobian(self, theta: np.ndarray) -> np.ndarray:
+        """d implied / d theta, shape (n_stats, n_free) (lavaan's ``delta``)."""
+        lambda_, psi, _ = self.matrices(theta)
+        m = len(self.factors)
+        parts = delta_implied_derivatives(lambda_, psi, self.n_thresholds)
+        columns = [parts[name][:, r * m + c] if name != "tau" else parts["tau"][:, r]
+                   for name, r, c in self.free]
+        return np.column_stack(columns)
+
+    def residual_variances(self, theta: np.ndarray) -> np.ndarray:
+        """Theta_ii = 1 - diag(Lambda Psi Lambda') of each item."""
+        lambda_, psi, _ = self.matrices(theta)
+        return 1.0 - np.einsum("if,fg,ig->i", lambda_, psi, lambda_)
+
+    def standardized_loadings(self, theta: np.ndarray) -> np.ndarray:
+        """Loadings in the std.all metric: lambda_i * sqrt(psi_ff) (unit latent responses)."""
+        lambda_, psi, _ = self.matrices(theta)
+        return lambda_ * np.sqrt(np.diag(psi))[None, :]
+
+    def start(self, stats: OrdinalSampleStats) -> np.ndarray:
+        """Starting values: sample thresholds; loadings from each factor's first principal
+        axis of the polychorics (first item positive); factor covariances 0."""
+        corr = stats.correlation.to_numpy()
+        factor_of = np.array(self.item_factor)
+        axis = np.zeros(len(self.items))
+        for f in range(len(self.factors)):
+            idx = np.flatnonzero(factor_of == f)
+            values, vectors = np.linalg.eigh(corr[np.ix_(idx, idx)])
+            loading = vectors[:, -1] * np.sqrt(values[-1])
+            axis[idx] = np.clip(loading * np.sign(loading[0] or 1.0), -0.95, 0.95)
+        marker = {f: axis[self.item_factor.index(f)] for f in range(len(self.factors))}
+        values = []
+        for name, r, c in self.free:
+            if name == "tau":
+                values.append(stats.vector[r])
+            elif name == "lambda":
+                values.append(axis[r] if self.std_lv else axis[r] / marker[c])
+            else:
+                values.append(marker[r] ** 2 if r == c else 0.0)
+        return np.array(values)
+
+    def orient(self, theta: np.ndarray) -> np.ndarray:
+        """With ``std_lv``, flip factors so that each factor's first loading is positive
+        (the solution lavaan reports); a marker-identified model is returned unchanged."""
+        if not self.std_lv:
+            return theta
+        lambda_, _, _ = self.matrices(theta)
+        sign = np.ones(len(self.factors))
+        for f in range(len(self.factors)):
+            sign[f] = -1.0 if lambda_[self.item_factor.index(f), f] < 0 else 1.0
+        out = np.array(theta, dtype=float)
+        for k, (name, r, c) in enumerate(self.free):
+            if name == "lambda":
+                out[k] *= sign[c]
+            elif name == "psi":
+                out[k] *= sign[r] * sign[c]
+        return out
+
+
+def simple_structure_model(pattern: dict[str, list[str]],
+                           items: OrdinalSampleStats | dict[str, int],
+                           std_lv: bool = False) -> SimpleStructureModel:
+    """Build a simple-structure categorical CFA (delta parameterisation) for DWLS.
+
+    Parameters
+    ----------
+    pattern : dict of str to list of str
+        Factor name -> its items, as ``F =~ a + b + c`` in lavaan syntax.
+    items : OrdinalSampleStats or dict of str to int
+        The sample statistics the model will be fitted to (their item order and threshold
+        counts are used), or a mapping item -> number of thresholds in the order of the
+        statistics vector.
+    std_lv : bool, default False
+        Identify the factors by unit variances (all loadings free) instead of marker
+        loadings fixed to 1 (factor variances free).
+
+    Returns
+    -------
+    SimpleStructureModel
+        An object with ``implied(theta)``, ``jacobian(theta)``, ``start(stats)``,
+        ``param_names`` and ``df`` that :func:`~werkalliantie_stats.psychometrics.cfa.dwls.fit_dwls`
+        accepts.
+
+    Notes
+    -----
+    The latent responses :math:`y^*` have unit variance (lavaan's default
+    ``parameterization="delta"``): :math:`\\Sigma^* = \\Lambda \\Psi \\Lambda' + \\Theta` with
+    :math:`\\Theta_{ii} = 1 - (\\Lambda \\Psi \\Lambda')_{ii}`, so the implied statistics are
+    :math:`\\sigma(\\theta) = [\\tau, \\mathrm{offdiag}(\\Lambda \\Psi \\Lambda')]`. With
+    :math:`S = \\Lambda \\Psi \\Lambda'`,
+    :math:`\\partial S_{ij} / \\partial \\Lambda_{kf} = \\delta_{ik} (\\Psi \\Lambda')_{fj} +
+    \\delta_{jk} (\\Lambda \\Psi)_{if}` and
+    :math:`\\partial S_{ij} / \\partial \\Psi_{fg} = \\Lambda_{if} \\Lambda_{jg} +
+    \\Lambda_{ig} \\Lambda_{jf}` (:math:`f \\ne g`; one term when :math:`f = g`).
+
+    References
+    ----------
+    1. Muthén, B., & Asparouhov, T. (2002). Latent variable analysis with categorical
+       outcomes: Multiple-group and growth modeling in Mplus. Mplus Web Note 4.
+    2. Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of
+       Statistical Software, 48(2), 1-36.
+
+    Examples
+    --------
+    >>> model = simple_structure_model({"F": ["a", "b", "c"]}, {"a": 2, "b": 2, "c": 2})
+    >>> model.param_names
+    ('F=~b', 'F=~c', 'a|t1', 'a|t2', 'b|t1', 'b|t2', 'c|t1', 'c|t2', 'F~~F')
+    >>> model.df
+    0
+    >>> # In R: cfa("F =~ a + b + c", data, ordered = TRUE, estimator = "WLSMV")
+    """
+    counts = items.thresholds_per_item if isinstance(items, OrdinalSampleStats) else dict(items)
+    names = list(counts)
+    _check_pattern(pattern, names)
+    factors = tuple(pattern)
+    item_factor = [0] * len(names)
+    for f, fac in enumerate(factors):
+        for item in pattern[fac]:
+            item_factor[names.index(item)] = f
+    free, labels = _free_loadings(pattern, factors, names, std_lv)
+    th_names = []
+    offset = 0
+    for item in names:
+        for k in range(counts[item]):
+            free.append(("tau", offset + k, 0))
+            th_names.append(f"{item}|t{k + 1}")
+        offset += counts[item]
+    labels += th_names
+    psi_free, psi_labels = _free_psi(factors, std_lv)
+    return SimpleStructureModel(
+        items=tuple(names), factors=factors, item_factor=tuple(item_factor),
+        n_thresholds=offset, std_lv=std_lv, free=tuple(free + psi_free),
+        param_names=tuple(labels + psi_labels), threshold_names=tuple(th_names))
+
+
+def _check_pattern(pattern: dict[str, list[str]], names: list[str]) -> None:
+    func = "simple_structure_model"
+    if not isinstance(pattern, dict) or not pattern:
+        raise TypeError(f"{func}: `pattern` must be a non-empty dict factor -> items, "
+                        f"got {pattern!r}")
+    seen = [item for its in pattern.values() for item in its]
+    unknown = [item for item in seen if item not in names]
+    if unknown:
+        raise ValueError(f"{func}: item(s) {unknown} in `pattern` are not among the items of "
+                         f"`items` ({names[:10]})")
+    twice = sorted({item for item in seen if seen.count(item) > 1})
+    if twice:
+        raise ValueError(f"{func}: item(s) {twice} load on more than one factor; a simple "
+                         "structure has one factor per item")
+    unused = [item for item in names if item not in seen]
+    if unused:
+        raise ValueError(f"{func}: item(s) {unused} of `items` are in no factor of `pattern`; "
+                         "compute the statistics on the model's items only")
+    small = [fac for fac, its in pattern.items() if len(its) < 2]
+    if small:
+        raise ValueError(f"{func}: factor(s) {small} have fewer than two items, e.g. "
+                         f"{pattern[small[0]]!r}; such a factor is not identified here")
+
+
+def _free_loadings(pattern, factors, names, std_lv):
+    free, labels = [], []
+    for f, fac in enumerate(factors):
+        for k, item in enumerate(pattern[fac]):
+            if k == 0 and not std_lv:
+                continue
+            free.append(("lambda", names.index(item), f))
+            labels.append(f"{fac}=~{item}")
+    return free, labels
+
+
+def _free_psi(factors, std_lv):
+    free, labels = [], []
+    if not std_lv:
+        for f, fac in enumerate(factors):
+            free.append(("psi", f, f))
+            labels.append(f"{fac}~~{fac}")
+    for g in range(len(factors)):
+        for f in range(g + 1, len(factors)):
+            free.append(("psi", f, g))
+            labels.append(f"{factors[g]}~~{factors[f]}")
+    return free, labels
