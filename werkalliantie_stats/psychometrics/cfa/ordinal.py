@@ -281,6 +281,26 @@ def _loglik(counts, t1, t2, rho):
     return np.sum(counts * np.log(prob), axis=(1, 2))
 
 
+def _adjust_two_by_two(counts: np.ndarray, n_cat: np.ndarray, rows, cols) -> np.ndarray:
+    """lavaan's rule for 2 x 2 tables with one empty cell: move 0.5 into that cell while
+    keeping the margins (larger tables get no correction)."""
+    counts = counts.copy()
+    binary = (n_cat[rows] == 2) & (n_cat[cols] == 2)
+    table = counts[:, :2, :2]
+    zeros = (table == 0).sum(axis=(1, 2))
+    one_zero = binary & (zeros == 1)
+    if not one_zero.any():
+        return counts
+    diagonal_zero = (table[:, 0, 0] == 0) | (table[:, 1, 1] == 0)
+    sign = np.where(diagonal_zero, 0.5, -0.5)[one_zero]
+    idx = np.flatnonzero(one_zero)
+    counts[idx, 0, 0] += sign
+    counts[idx, 1, 1] += sign
+    counts[idx, 0, 1] -= sign
+    counts[idx, 1, 0] -= sign
+    return counts
+
+
 def _fit_polychorics(counts, t1, t2, start) -> tuple[np.ndarray, np.ndarray]:
     """Newton–Raphson (Fisher scoring when not concave) with step halving, all pairs at once."""
     rho = np.clip(start, -0.9, 0.9)
@@ -384,9 +404,10 @@ def _one_group(frame: pd.DataFrame, items: list[str], label: str | None) -> Ordi
     rows, cols = _pairs(len(items))
     kmax = int(n_cat.max())
     counts = _pair_tables(codes, rows, cols, kmax)
-    rho, converged = _fit_polychorics(counts, tau[rows], tau[cols],
-                                      _start_values(codes, rows, cols))
+    rho, converged = _fit_polychorics(_adjust_two_by_two(counts, n_cat, rows, cols),
+                                      tau[rows], tau[cols], _start_values(codes, rows, cols))
     _warn_convergence(converged, items, rows, cols)
+    _warn_near_one(rho, items, rows, cols, label)
     prob, d1, _ = _rho_derivatives(tau[rows], tau[cols], rho)
     gamma = _gamma(codes, tau, n_cat, rows, cols, rho, prob, d1)
     return _assemble(items, categories, n_cat, tau, rows, cols, rho, gamma, len(frame), label)
@@ -400,6 +421,18 @@ def _warn_convergence(converged, items, rows, cols):
                       f"{len(bad)} pair(s), e.g. {bad[:3]}; check those items for near-empty "
                       "categories or (nearly) perfect association and merge sparse categories.",
                       ConvergenceWarning, stacklevel=4)
+
+
+def _warn_near_one(rho, items, rows, cols, label):
+    near = np.abs(rho) > 0.99
+    if near.any():
+        k = int(np.flatnonzero(near)[0])
+        where = "" if label is None else f" in group {label!r}"
+        warnings.warn(f"{_FUNC}: {int(near.sum())} polychoric correlation(s){where} are "
+                      f"(nearly) +-1, e.g. {items[cols[k]]}~~{items[rows[k]]} = {rho[k]:.4f} "
+                      "(bounded at +-0.999); the items are (almost) interchangeable. Drop or "
+                      "merge one of them, or merge sparse categories.",
+                      NonPositiveDefiniteWarning, stacklevel=4)
 
 
 def _assemble(items, categories, n_cat, tau, rows, cols, rho, gamma, nobs, label):

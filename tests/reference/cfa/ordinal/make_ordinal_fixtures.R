@@ -67,17 +67,43 @@ model1 <- "A =~ A1 + A2 + A3 + A4 + A5"
 fit1 <- cfa(model1, data = dat1, ordered = items1, estimator = "WLSMV")
 export_fit(fit1, "bfi_one_factor", items1, model1)
 
-# 4. psych's polychoric (correct = 0.5 default) on A1-A5, to document the
-#    convention difference against lavaan (no continuity correction).
-if (requireNamespace("psych", quietly = TRUE)) {
-  pc <- psych::polychoric(dat1, correct = 0.5)
-  pc0 <- psych::polychoric(dat1, correct = 0)
-  write(toJSON(list(`_generated_by` = paste(stamp, "psych", format(packageVersion("psych"))),
-                    items = items1,
-                    rho_correct_half = matrix_rows(pc$rho),
-                    rho_correct_zero = matrix_rows(pc0$rho),
-                    tau = matrix_rows(pc$tau)),
-               digits = NA, auto_unbox = TRUE),
-        file.path(here, "bfi_psych_polychoric.json"))
-}
+# 4. Binary items with one empty cell in a 2 x 2 table: lavaan moves 0.5 into the empty
+#    cell keeping the margins (zero.add = c(0.5, 0), zero.keep.margins = TRUE).
+datb <- as.data.frame(lapply(dat1, function(x) as.integer(x >= 4) + 1L))
+datb$A3[datb$A2 == 2] <- 2L  # no one with A2 = 2 and A3 = 1
+fitb <- cfa(model1, data = datb, ordered = items1, estimator = "WLSMV")
+export_fit(fitb, "binary_one_factor", items1, model1,
+           extra = list(data = matrix_rows(as.matrix(datb))))
+
+# 5. Two groups (gender) of the two-factor data: per-group sample statistics.
+dat2g <- na.omit(bfi[, c(items2, "gender")])
+fit2g <- cfa(model2, data = dat2g, ordered = items2, estimator = "WLSMV", group = "gender")
+wls.obs.g <- lavInspect(fit2g, "wls.obs")
+gamma.g <- lavInspect(fit2g, "gamma")
+write(toJSON(list(`_generated_by` = stamp, model = model2, items = items2,
+                  group_labels = lavInspect(fit2g, "group.label"),
+                  nobs = unlist(lavInspect(fit2g, "nobs")),
+                  wls_obs = lapply(wls.obs.g, unname),
+                  gamma = lapply(gamma.g, matrix_rows),
+                  fit_measures = as.list(fitMeasures(fit2g))),
+             digits = NA, auto_unbox = TRUE, null = "null", na = "null"),
+      file.path(here, "bfi_two_factor_by_gender.json"))
+
+# 6. Small sample (first 150 complete rows of A1-A5) whose 6 x 6 tables have empty cells:
+#    lavaan adds nothing to empty cells. psych 2.2.9's polychoric() with its defaults
+#    (global = TRUE, correct = 0.5) adds nothing either -- the continuity correction is
+#    only applied with global = FALSE (pairwise thresholds, 0.5/N in empty cells), which
+#    fails on this data in psych 2.2.9 ("supply both 'x' and 'y'"), so only the default
+#    is exported.
+dats <- head(dat1, 150)
+fits <- cfa(model1, data = dats, ordered = items1, estimator = "WLSMV")
+pc <- psych::polychoric(dats)
+write(toJSON(list(`_generated_by` = paste0(stamp, " psych ", packageVersion("psych")),
+                  items = items1,
+                  data = matrix_rows(as.matrix(dats)),
+                  lavaan_wls_obs = unname(lavInspect(fits, "wls.obs")),
+                  stat_names = names(lavInspect(fits, "wls.obs")),
+                  psych_rho_default = matrix_rows(pc$rho)),
+             digits = NA, auto_unbox = TRUE),
+      file.path(here, "small_sample_polychoric.json"))
 cat("done\n")
