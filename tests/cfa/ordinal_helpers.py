@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reference_io import read_reference_csv, read_reference_json  # noqa: E402
+from reference_io import read_reference_csv, read_reference_json
 
 __all__ = ["ordinal_reference", "read_reference_csv", "read_reference_json"]
 

@@ -189,12 +189,12 @@ def test_group_with_empty_category_warns():
 
 
 def test_rejects_non_frame():
-    with pytest.raises(TypeError, match="ordinal_sample_statistics.*DataFrame"):
+    with pytest.raises(TypeError, match=r"ordinal_sample_statistics.*DataFrame"):
         ordinal_sample_statistics(np.ones((5, 2)))
 
 
 def test_rejects_unknown_item(bfi):
-    with pytest.raises(ValueError, match="ordinal_sample_statistics: column.*'A9' not found"):
+    with pytest.raises(ValueError, match=r"ordinal_sample_statistics: column.*'A9' not found"):
         ordinal_sample_statistics(bfi, items=["A1", "A9"])
 
 
@@ -206,13 +206,13 @@ def test_rejects_non_integer_codes():
 
 def test_rejects_non_numeric_codes():
     data = pd.DataFrame({"a": [1, 2, "x", 1], "b": [1, 2, 1, 2]})
-    with pytest.raises(ValueError, match="column 'a'.*non-numeric.*'x'"):
+    with pytest.raises(ValueError, match=r"column 'a'.*non-numeric.*'x'"):
         ordinal_sample_statistics(data)
 
 
 def test_rejects_constant_item():
     data = pd.DataFrame({"a": [1, 1, 1, 1], "b": [1, 2, 1, 2]})
-    with pytest.raises(ValueError, match="column 'a'.*single response category"):
+    with pytest.raises(ValueError, match=r"column 'a'.*single response category"):
         ordinal_sample_statistics(data)
 
 
