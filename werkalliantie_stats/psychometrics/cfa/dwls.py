@@ -143,6 +143,9 @@ def scaled_shifted_test(chisq: float, df: float, jac: np.ndarray | None, w: np.n
     ``tr((U Gamma)^2)`` where ``U = W - W D (D'WD)^-1 D'W``.
     """
     ug = _u_gamma(jac, w, gamma)
+    if df <= 0:  # saturated model: lavaan reports the standard statistic, scaling NA
+        return {"stat": chisq, "scaling_factor": np.nan, "shift": np.nan,
+                "trace_ugamma": np.nan, "trace_ugamma2": np.nan}
     trace1 = float(np.trace(ug))
     trace2 = float(np.sum(ug * ug.T))
     a = np.sqrt(df / trace2)
