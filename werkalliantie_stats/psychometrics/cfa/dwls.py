@@ -9,6 +9,7 @@ their standard, scaled and robust (catML, Savalei 2021) versions, plus SRMR.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,10 +17,11 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from scipy.linalg import block_diag
 
 from ..._results import ResultMixin, format_table
 from ...exceptions import ConvergenceWarning, HeywoodCaseWarning
-from .ordinal import OrdinalSampleStats, _pairs
+from .ordinal import GroupedOrdinalSampleStats, OrdinalSampleStats, _pairs
 
 __all__ = ["DWLSResult", "ImpliedModel", "fit_dwls", "scaled_shifted_test"]
 
@@ -96,11 +98,51 @@ class DWLSResult(ResultMixin):
         return "\n".join([*lines, "", format_table(self.estimates, digits)])
 
 
+# --------------------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class _Stacked:
+    """The groups' statistics stacked as lavaan combines them (fg = N_g / N)."""
+
+    groups: tuple
+    vector: np.ndarray
+    objective_weights: np.ndarray  # (N_g - 1) w_g: lavaan's fit function, times 2N
+    v: np.ndarray  # fg * w_g: the weights of the information and the tests
+    gamma: np.ndarray  # blockdiag(Gamma_g / fg)
+    offsets: np.ndarray
+    nobs: int
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    def split(self, x: np.ndarray) -> list[np.ndarray]:
+        """Per-group pieces of a stacked vector (or of a matrix's rows)."""
+        return [x[a:b] for a, b in itertools.pairwise(self.offsets)]
+
+    def fractions(self) -> np.ndarray:
+        return np.array([g.nobs for g in self.groups]) / self.nobs
+
+
+def _stack(stats_) -> _Stacked:
+    groups = (stats_,) if isinstance(stats_, OrdinalSampleStats) else tuple(
+        stats_.by_group[label] for label in stats_.group_labels)
+    total = sum(g.nobs for g in groups)
+    fg = [g.nobs / total for g in groups]
+    return _Stacked(
+        groups=groups, vector=np.concatenate([g.vector for g in groups]),
+        objective_weights=np.concatenate([(g.nobs - 1) * g.weights for g in groups]),
+        v=np.concatenate([f * g.weights for f, g in zip(fg, groups, strict=True)]),
+        gamma=block_diag(*[g.gamma / f for f, g in zip(fg, groups, strict=True)]),
+        offsets=np.cumsum([0] + [g.vector.size for g in groups]), nobs=total)
+
+
 # --------------------------------------------------------------------------- estimation
 
 
-def _gauss_newton(stats_: OrdinalSampleStats, model, theta, max_iter, tol):
-    s, w = stats_.vector, stats_.weights
+def _gauss_newton(stack: _Stacked, model, theta, max_iter, tol):
+    s, w = stack.vector, stack.objective_weights
 
     def discrepancy(t):
         r = s - model.implied(t)
@@ -125,13 +167,13 @@ def _gauss_newton(stats_: OrdinalSampleStats, model, theta, max_iter, tol):
     return theta, f_old, False, max_iter
 
 
-def _sandwich(jac, w, gamma, n):
-    """E^-1 (D'W Gamma W D) E^-1 / (N - 1) with E = D'WD (lavaan se = "robust.sem";
-    lavaan divides by N minus the number of groups for estimators other than ML)."""
-    wd = w[:, None] * jac
-    e_inv = np.linalg.inv(jac.T @ wd)
-    middle = wd.T @ gamma @ wd
-    return e_inv @ middle @ e_inv / n, e_inv
+def _sandwich(jac, stack: _Stacked):
+    """E^-1 (D'V Gamma V D) E^-1 / (N - G) with E = D'VD, V = fg W_g, Gamma = Gamma_g / fg
+    (lavaan se = "robust.sem"; lavaan divides by N - G for estimators other than ML)."""
+    vd = stack.v[:, None] * jac
+    e_inv = np.linalg.inv(jac.T @ vd)
+    middle = vd.T @ stack.gamma @ vd
+    return e_inv @ middle @ e_inv / (stack.nobs - stack.n_groups), e_inv
 
 
 def scaled_shifted_test(chisq: float, df: float, jac: np.ndarray | None, w: np.ndarray,
@@ -178,11 +220,13 @@ def _tli(x2, df, x2_null, df_null, c_hat=1.0, c_null=1.0):
     return 1.0 - t1 / t2 if df > 0 and abs(t2) > 0 else 1.0
 
 
-def _rmsea(x2, df, n, c_hat=1.0):
-    return float(np.sqrt(max((x2 / n) / df - c_hat / n, 0.0))) if df > 0 else 0.0
+def _rmsea(x2, df, n, c_hat=1.0, n_groups=1):
+    if df <= 0:
+        return 0.0
+    return float(np.sqrt(max((x2 / n) / df - c_hat / n, 0.0)) * np.sqrt(n_groups))
 
 
-def _rmsea_ci(x2, df, n, c_hat=1.0, level=0.90):
+def _rmsea_ci(x2, df, n, c_hat=1.0, level=0.90, n_groups=1):
     """Confidence interval from the noncentral chi-square (lavaan's lav_fit_rmsea_ci)."""
     upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
 
@@ -192,77 +236,107 @@ def _rmsea_ci(x2, df, n, c_hat=1.0, level=0.90):
     lower = 0.0
     if df >= 1 and cdf(0.0) - upper_p >= 0:
         lam = optimize.brentq(lambda v: cdf(v) - upper_p, 0.0, x2, xtol=1e-12)
-        lower = np.sqrt(c_hat * lam / (n * df))
+        lower = np.sqrt(c_hat * lam / (n * df)) * np.sqrt(n_groups)
     n_rmsea = max(n, 4 * x2)
     upper = 0.0
     if df >= 1 and not (cdf(n_rmsea) - lower_p > 0 or cdf(0.0) - lower_p < 0):
         lam = optimize.brentq(lambda v: cdf(v) - lower_p, 0.0, n_rmsea, xtol=1e-12)
-        upper = np.sqrt(c_hat * lam / (n * df))
+        upper = np.sqrt(c_hat * lam / (n * df)) * np.sqrt(n_groups)
     return float(lower), float(upper)
 
 
-def _rmsea_pvalue(x2, df, n, h0, c_hat=1.0, close=True):
-    ncp = n * df * h0 ** 2 / c_hat
+def _rmsea_pvalue(x2, df, n, h0, c_hat=1.0, close=True, n_groups=1):
+    if df <= 0:
+        return np.nan
+    ncp = n * df * h0 ** 2 / c_hat / n_groups
     cdf = stats.ncx2.cdf(x2, df, ncp)
     return float(1 - cdf) if close else float(cdf)
 
 
-def _rmsea_block(x2, df, n, suffix="", c_hat=1.0, x2_ci=None):
+def _rmsea_block(x2, df, stack, suffix="", c_hat=1.0, x2_ci=None):
+    n, g = stack.nobs - stack.n_groups, stack.n_groups
     x2_ci = x2 if x2_ci is None else x2_ci
-    lower, upper = _rmsea_ci(x2_ci, df, n, c_hat)
-    return {f"rmsea{suffix}": _rmsea(x2, df, n, c_hat),
+    lower, upper = _rmsea_ci(x2_ci, df, n, c_hat, n_groups=g)
+    return {f"rmsea{suffix}": _rmsea(x2, df, n, c_hat, g),
             f"rmsea_ci_lower{suffix}": lower, f"rmsea_ci_upper{suffix}": upper,
-            f"rmsea_pvalue{suffix}": _rmsea_pvalue(x2_ci, df, n, 0.05, c_hat),
+            f"rmsea_pvalue{suffix}": _rmsea_pvalue(x2_ci, df, n, 0.05, c_hat, n_groups=g),
             f"rmsea_notclose_pvalue{suffix}": _rmsea_pvalue(x2_ci, df, n, 0.08, c_hat,
-                                                            close=False)}
+                                                            close=False, n_groups=g)}
 
 
-def _catml(stats_, implied, jac, e_inv, df):
+def _implied_correlation(group: OrdinalSampleStats, implied: np.ndarray) -> np.ndarray:
+    p = len(group.items)
+    rows, cols = _pairs(p)
+    sigma = np.eye(p)
+    sigma[rows, cols] = sigma[cols, rows] = implied[group.n_thresholds:]
+    return sigma
+
+
+def _ml_information(sigma: np.ndarray) -> np.ndarray:
+    """0.5 D'(S^-1 x S^-1)D restricted to the correlations (off-diagonal elements)."""
+    rows, cols = _pairs(sigma.shape[0])
+    inv = np.linalg.inv(sigma)
+    return (inv[np.ix_(rows, rows)] * inv[np.ix_(cols, cols)]
+            + inv[np.ix_(rows, cols)] * inv[np.ix_(cols, rows)])
+
+
+def _catml(stack: _Stacked, implied, jac, e_inv, df):
     """Savalei's (2021) catML quantities: ML discrepancy of the polychorics at the DWLS
     estimates, and its scaling constants for the model and the baseline."""
-    p = len(stats_.items)
-    rows, cols = _pairs(p)
-    nth = stats_.n_thresholds
-    sample = stats_.correlation.to_numpy()
-    sigma = np.eye(p)
-    sigma[rows, cols] = sigma[cols, rows] = implied[nth:]
-    if np.linalg.eigvalsh(sample)[0] < np.sqrt(np.finfo(float).eps):
-        return None
-    n = stats_.nobs
-    sigma_inv = np.linalg.inv(sigma)
-    f_ml = (np.linalg.slogdet(sigma)[1] - np.linalg.slogdet(sample)[1]
-            + np.trace(sample @ sigma_inv) - p)
-    x2 = n * f_ml
-    v = (sigma_inv[np.ix_(rows, rows)] * sigma_inv[np.ix_(cols, cols)]
-         + sigma_inv[np.ix_(rows, cols)] * sigma_inv[np.ix_(cols, rows)])
-    w_c = stats_.weights[nth:]
-    d_c = jac[nth:]
-    gamma_c = stats_.gamma[nth:, nth:]
-    wiu = np.eye(rows.size) - d_c @ e_inv @ (d_c.T * w_c[None, :])
-    ks = np.trace(wiu.T @ v @ wiu @ gamma_c)
-    x2_null = -n * np.linalg.slogdet(sample)[1]
+    fg = stack.fractions()
+    x2 = x2_null = 0.0
+    v_blocks, w_c, gamma_c, d_c = [], [], [], []
+    for f, group, imp, d in zip(fg, stack.groups, stack.split(implied), stack.split(jac),
+                                strict=True):
+        sample = group.correlation.to_numpy()
+        if np.linalg.eigvalsh(sample)[0] < np.sqrt(np.finfo(float).eps):
+            return None
+        sigma = _implied_correlation(group, imp)
+        p, nth = sample.shape[0], group.n_thresholds
+        logdet_r = np.linalg.slogdet(sample)[1]
+        x2 += group.nobs * (np.linalg.slogdet(sigma)[1] - logdet_r
+                            + np.trace(sample @ np.linalg.inv(sigma)) - p)
+        x2_null -= group.nobs * logdet_r
+        v_blocks.append(f * _ml_information(sigma))
+        w_c.append(f * group.weights[nth:])
+        gamma_c.append(group.gamma[nth:, nth:] / f)
+        d_c.append(d[nth:])
+    w_c, gamma_c, d_c = np.concatenate(w_c), block_diag(*gamma_c), np.vstack(d_c)
+    wiu = np.eye(w_c.size) - d_c @ e_inv @ (d_c.T * w_c[None, :])
+    ks = np.trace(wiu.T @ block_diag(*v_blocks) @ wiu @ gamma_c)
     return {"x2": x2, "c_hat": ks / df, "x2_null": x2_null,
-            "c_null": np.trace(gamma_c) / rows.size}
+            "c_null": np.trace(gamma_c) / w_c.size}
 
 
-def _srmr(stats_, implied):
-    nth = stats_.n_thresholds
-    p = len(stats_.items)
-    resid = stats_.vector[nth:] - implied[nth:]
-    return float(np.sqrt(np.sum(resid ** 2) / (p * (p + 1) / 2)))
+def _srmr(stack: _Stacked, implied):
+    total = 0.0
+    for f, group, imp in zip(stack.fractions(), stack.groups, stack.split(implied),
+                             strict=True):
+        nth, p = group.n_thresholds, len(group.items)
+        resid = group.vector[nth:] - imp[nth:]
+        total += f * float(np.sqrt(np.sum(resid ** 2) / (p * (p + 1) / 2)))
+    return total
 
 
-def _fit_measures(stats_, implied, jac, e_inv, f_dwls, n_free):
-    n, nth = stats_.nobs, stats_.n_thresholds
-    w, gamma = stats_.weights, stats_.gamma
-    df = stats_.vector.size - n_free
-    chisq = (n - 1) * f_dwls
-    test = scaled_shifted_test(chisq, df, jac, w, gamma)
-    df_null = stats_.vector.size - nth
-    null_jac = np.eye(stats_.vector.size)[:, :nth]
-    chisq_null = (n - 1) * float(np.sum(w[nth:] * stats_.vector[nth:] ** 2))
-    null = scaled_shifted_test(chisq_null, df_null, null_jac, w, gamma)
-    fm = {"npar": n_free, "fmin": 0.5 * f_dwls * (n - 1) / n, "chisq": chisq, "df": df,
+def _baseline(stack: _Stacked):
+    """Independence model: correlations 0, thresholds saturated in every group."""
+    chisq, columns, df = 0.0, [], 0
+    for group, (a, _) in zip(stack.groups, itertools.pairwise(stack.offsets), strict=True):
+        nth = group.n_thresholds
+        r = group.vector[nth:]
+        chisq += (group.nobs - 1) * float(np.sum(group.weights[nth:] * r * r))
+        columns.extend(range(a, a + nth))
+        df += r.size
+    null_jac = np.eye(stack.vector.size)[:, columns]
+    return chisq, df, scaled_shifted_test(chisq, df, null_jac, stack.v, stack.gamma)
+
+
+def _fit_measures(stack: _Stacked, implied, jac, e_inv, f_total, n_free):
+    df = stack.vector.size - n_free
+    chisq = f_total
+    test = scaled_shifted_test(chisq, df, jac, stack.v, stack.gamma)
+    chisq_null, df_null, null = _baseline(stack)
+    fm = {"npar": n_free, "fmin": f_total / (2 * stack.nobs), "chisq": chisq, "df": df,
           "pvalue": stats.chi2.sf(chisq, df), "chisq_scaled": test["stat"], "df_scaled": df,
           "pvalue_scaled": stats.chi2.sf(test["stat"], df),
           "chisq_scaling_factor": test["scaling_factor"],
@@ -276,15 +350,16 @@ def _fit_measures(stats_, implied, jac, e_inv, f_dwls, n_free):
           "tli": _tli(chisq, df, chisq_null, df_null),
           "cfi_scaled": _cfi(test["stat"], df, null["stat"], df_null),
           "tli_scaled": _tli(test["stat"], df, null["stat"], df_null)}
-    fm.update(_robust_measures(stats_, implied, jac, e_inv, df, df_null, n - 1))
-    fm.update(_rmsea_block(chisq, df, n - 1))
-    fm.update(_rmsea_block(test["stat"], df, n - 1, "_scaled"))
-    fm["srmr"] = _srmr(stats_, implied)
+    fm.update(_robust_measures(stack, implied, jac, e_inv, df, df_null))
+    fm.update(_rmsea_block(chisq, df, stack))
+    fm.update(_rmsea_block(test["stat"], df, stack, "_scaled"))
+    fm["srmr"] = _srmr(stack, implied)
+    fm["ntotal"] = stack.nobs
     return pd.Series(fm, dtype=float)
 
 
-def _robust_measures(stats_, implied, jac, e_inv, df, df_null, n_rmsea):
-    cat = _catml(stats_, implied, jac, e_inv, df) if df > 0 else None
+def _robust_measures(stack, implied, jac, e_inv, df, df_null):
+    cat = _catml(stack, implied, jac, e_inv, df) if df > 0 else None
     if cat is None:
         keys = ["cfi_robust", "tli_robust", "rmsea_robust", "rmsea_ci_lower_robust",
                 "rmsea_ci_upper_robust", "rmsea_pvalue_robust", "rmsea_notclose_pvalue_robust"]
@@ -292,7 +367,7 @@ def _robust_measures(stats_, implied, jac, e_inv, df, df_null, n_rmsea):
     c, c0 = cat["c_hat"], cat["c_null"]
     out = {"cfi_robust": _cfi(cat["x2"], df, cat["x2_null"], df_null, c, c0),
            "tli_robust": _tli(cat["x2"], df, cat["x2_null"], df_null, c, c0)}
-    out.update(_rmsea_block(cat["x2"], df, n_rmsea, "_robust", c_hat=c, x2_ci=cat["x2"] / c))
+    out.update(_rmsea_block(cat["x2"], df, stack, "_robust", c_hat=c, x2_ci=cat["x2"] / c))
     return out
 
 
@@ -300,9 +375,10 @@ def _robust_measures(stats_, implied, jac, e_inv, df, df_null, n_rmsea):
 
 
 def _check_inputs(stats_, model, start):
-    if not isinstance(stats_, OrdinalSampleStats):
-        raise TypeError(f"{_FUNC}: `stats` must be an OrdinalSampleStats (from "
-                        f"ordinal_sample_statistics), got {type(stats_).__name__}")
+    if not isinstance(stats_, OrdinalSampleStats | GroupedOrdinalSampleStats):
+        raise TypeError(f"{_FUNC}: `stats` must be an OrdinalSampleStats or "
+                        "GroupedOrdinalSampleStats (from ordinal_sample_statistics), got "
+                        f"{type(stats_).__name__}")
     for method in ("implied", "jacobian"):
         if not callable(getattr(model, method, None)):
             raise TypeError(f"{_FUNC}: `model` needs a method {method}(theta); "
@@ -313,10 +389,11 @@ def _check_inputs(stats_, model, start):
         start = model.start(stats_)
     start = np.asarray(start, dtype=float)
     size = model.implied(start).size
-    if size != stats_.vector.size:
+    expected = _stack(stats_).vector.size
+    if size != expected:
         raise ValueError(f"{_FUNC}: `model.implied` returns {size} statistics but `stats` "
-                         f"has {stats_.vector.size} (e.g. {stats_.stat_names[0]!r}); build "
-                         "the model on the same items and categories")
+                         f"has {expected}; build the model on the same items, categories "
+                         "and groups")
     if model.jacobian(start).shape != (size, start.size):
         raise ValueError(f"{_FUNC}: `model.jacobian` must have shape ({size}, {start.size}), "
                          f"got {model.jacobian(start).shape}")
@@ -346,15 +423,17 @@ def _warn_heywood(model, theta):
                       HeywoodCaseWarning, stacklevel=3)
 
 
-def fit_dwls(stats: OrdinalSampleStats, model: ImpliedModel,
+def fit_dwls(stats: OrdinalSampleStats | GroupedOrdinalSampleStats, model: ImpliedModel,
              start: np.ndarray | None = None, max_iter: int = 200,
              tol: float = 1e-10) -> DWLSResult:
     """Fit a model to ordinal sample statistics by DWLS, with lavaan's WLSMV inference.
 
     Parameters
     ----------
-    stats : OrdinalSampleStats
-        Thresholds, polychorics and Gamma from :func:`ordinal_sample_statistics`.
+    stats : OrdinalSampleStats or GroupedOrdinalSampleStats
+        Thresholds, polychorics and Gamma from :func:`ordinal_sample_statistics`; with
+        groups, the model's implied vector and Jacobian stack the groups in
+        ``stats.group_labels`` order.
     model : object
         Any object with ``implied(theta)`` (the implied statistics vector, in the order of
         ``stats.vector``) and ``jacobian(theta)`` (shape ``(n_stats, n_free)``); optional
@@ -393,6 +472,13 @@ def fit_dwls(stats: OrdinalSampleStats, model: ImpliedModel,
     \\mathrm{tr}(\\Gamma_\\rho) / df_0`. SRMR is the root mean square of the correlation
     residuals over :math:`p(p+1)/2` elements (lavaan's ``srmr`` for categorical data).
 
+    With groups (lavaan's multiple-group conventions, :math:`f_g = N_g / N`): the objective
+    is :math:`\sum_g (N_g - 1) F_g` (which is :math:`T`), :math:`E = \sum_g f_g \Delta_g'
+    W_g \Delta_g`, the sandwich divides by :math:`N - G`, the tests use
+    :math:`V = \oplus f_g W_g` and :math:`\Gamma = \oplus \Gamma_g / f_g`, RMSEA uses
+    :math:`N - G` and is multiplied by :math:`\sqrt{G}`, and SRMR is
+    :math:`\sum_g f_g \mathrm{SRMR}_g`.
+
     References
     ----------
     1. Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using weighted
@@ -423,7 +509,8 @@ def fit_dwls(stats: OrdinalSampleStats, model: ImpliedModel,
     >>> #           std.lv = TRUE)
     """
     theta = _check_inputs(stats, model, start)
-    theta, f_min, converged, iterations = _gauss_newton(stats, model, theta, max_iter, tol)
+    stack = _stack(stats)
+    theta, f_total, converged, iterations = _gauss_newton(stack, model, theta, max_iter, tol)
     if not converged:
         warnings.warn(f"{_FUNC}: DWLS did not converge in {max_iter} iterations; raise "
                       "`max_iter`, give better `start` values, or simplify the model.",
@@ -432,9 +519,9 @@ def fit_dwls(stats: OrdinalSampleStats, model: ImpliedModel,
     theta = orient(theta) if callable(orient) else theta
     _warn_heywood(model, theta)
     jac = model.jacobian(theta)
-    vcov, e_inv = _sandwich(jac, stats.weights, stats.gamma, stats.nobs - 1)
+    vcov, e_inv = _sandwich(jac, stack)
     implied = model.implied(theta)
-    measures = _fit_measures(stats, implied, jac, e_inv, f_min, theta.size)
+    measures = _fit_measures(stack, implied, jac, e_inv, f_total, theta.size)
     return DWLSResult(estimates=_estimates_table(model, theta, np.sqrt(np.diag(vcov))),
                       fit_measures=measures, theta=theta, vcov=vcov, implied=implied,
                       fmin=float(measures["fmin"]), converged=converged,
