@@ -473,11 +473,11 @@ def fit_dwls(stats: OrdinalSampleStats | GroupedOrdinalSampleStats, model: Impli
     residuals over :math:`p(p+1)/2` elements (lavaan's ``srmr`` for categorical data).
 
     With groups (lavaan's multiple-group conventions, :math:`f_g = N_g / N`): the objective
-    is :math:`\sum_g (N_g - 1) F_g` (which is :math:`T`), :math:`E = \sum_g f_g \Delta_g'
-    W_g \Delta_g`, the sandwich divides by :math:`N - G`, the tests use
-    :math:`V = \oplus f_g W_g` and :math:`\Gamma = \oplus \Gamma_g / f_g`, RMSEA uses
-    :math:`N - G` and is multiplied by :math:`\sqrt{G}`, and SRMR is
-    :math:`\sum_g f_g \mathrm{SRMR}_g`.
+    is :math:`\\sum_g (N_g - 1) F_g` (which is :math:`T`), :math:`E = \\sum_g f_g \\Delta_g'
+    W_g \\Delta_g`, the sandwich divides by :math:`N - G`, the tests use
+    :math:`V = \\oplus f_g W_g` and :math:`\\Gamma = \\oplus \\Gamma_g / f_g`, RMSEA uses
+    :math:`N - G` and is multiplied by :math:`\\sqrt{G}`, and SRMR is
+    :math:`\\sum_g f_g \\mathrm{SRMR}_g`.
 
     References
     ----------
