@@ -75,17 +75,34 @@ fitb <- cfa(model1, data = datb, ordered = items1, estimator = "WLSMV")
 export_fit(fitb, "binary_one_factor", items1, model1,
            extra = list(data = matrix_rows(as.matrix(datb))))
 
-# 5. Two groups (gender) of the two-factor data: per-group sample statistics.
+# 5. Two groups (gender) of the two-factor data: per-group sample statistics, and the
+#    configural / metric (loadings) / scalar (loadings + thresholds) WLSMV fits with
+#    lavTestLRT's scaled difference tests (default for DWLS: method = "satorra.2000",
+#    scaled.shifted = TRUE).
 dat2g <- na.omit(bfi[, c(items2, "gender")])
-fit2g <- cfa(model2, data = dat2g, ordered = items2, estimator = "WLSMV", group = "gender")
+fit_group <- function(equal) {
+  cfa(model2, data = dat2g, ordered = items2, estimator = "WLSMV", group = "gender",
+      group.equal = equal)
+}
+fit2g <- fit_group("")
+fit2m <- fit_group("loadings")
+fit2s <- fit_group(c("loadings", "thresholds"))
+lrt <- lavTestLRT(fit2g, fit2m, fit2s)
 wls.obs.g <- lavInspect(fit2g, "wls.obs")
 gamma.g <- lavInspect(fit2g, "gamma")
+fit_json <- function(fit) list(estimates = as.list(parameterEstimates(fit, standardized = TRUE)),
+                               fit_measures = as.list(fitMeasures(fit)))
 write(toJSON(list(`_generated_by` = stamp, model = model2, items = items2,
                   group_labels = lavInspect(fit2g, "group.label"),
                   nobs = unlist(lavInspect(fit2g, "nobs")),
                   wls_obs = lapply(wls.obs.g, unname),
                   gamma = lapply(gamma.g, matrix_rows),
-                  fit_measures = as.list(fitMeasures(fit2g))),
+                  fit_measures = as.list(fitMeasures(fit2g)),
+                  configural = fit_json(fit2g), metric = fit_json(fit2m),
+                  scalar = fit_json(fit2s),
+                  lrt = list(chisq = lrt[["Chisq"]], df = lrt[["Df"]],
+                             chisq_diff = lrt[["Chisq diff"]], df_diff = lrt[["Df diff"]],
+                             pvalue = lrt[["Pr(>Chisq)"]])),
              digits = NA, auto_unbox = TRUE, null = "null", na = "null"),
       file.path(here, "bfi_two_factor_by_gender.json"))
 
