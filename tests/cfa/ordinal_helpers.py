@@ -12,7 +12,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reference_io import read_reference_csv, read_reference_json
 
-__all__ = ["ordinal_reference", "read_reference_csv", "read_reference_json"]
+__all__ = ["FIT_KEYS", "ordinal_reference", "read_reference_csv", "read_reference_json"]
+
+# lavaan fitMeasures() compared for every WLSMV fit (lavaan names with "_" for ".").
+FIT_KEYS = ["npar", "fmin", "chisq", "df", "pvalue", "chisq_scaled", "df_scaled",
+            "pvalue_scaled", "chisq_scaling_factor", "baseline_chisq", "baseline_df",
+            "baseline_chisq_scaled", "baseline_chisq_scaling_factor", "cfi", "tli",
+            "cfi_scaled", "tli_scaled", "cfi_robust", "tli_robust", "rmsea", "rmsea_ci_lower",
+            "rmsea_ci_upper", "rmsea_pvalue", "rmsea_notclose_pvalue", "rmsea_scaled",
+            "rmsea_ci_lower_scaled", "rmsea_ci_upper_scaled", "rmsea_pvalue_scaled",
+            "rmsea_notclose_pvalue_scaled", "rmsea_robust", "rmsea_ci_lower_robust",
+            "rmsea_ci_upper_robust", "rmsea_pvalue_robust", "rmsea_notclose_pvalue_robust",
+            "srmr"]
 
 
 def ordinal_reference(name: str) -> dict:

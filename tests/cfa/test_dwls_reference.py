@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from ordinal_helpers import ordinal_reference, read_reference_csv
+from ordinal_helpers import FIT_KEYS, ordinal_reference, read_reference_csv
 
 from werkalliantie_stats.exceptions import HeywoodCaseWarning, NonPositiveDefiniteWarning
 from werkalliantie_stats.psychometrics.cfa.dwls import fit_dwls
@@ -29,17 +29,6 @@ AGREE = {"A": ["A1", "A2", "A3", "A4", "A5"]}
 TWO = {**AGREE, "C": ["C1", "C2", "C3", "C4", "C5"]}
 CASES = {"bfi_two_factor": (TWO, False), "bfi_two_factor_std_lv": (TWO, True),
          "bfi_one_factor": (AGREE, False)}
-FIT_KEYS = ["npar", "fmin", "chisq", "df", "pvalue", "chisq_scaled", "df_scaled",
-            "pvalue_scaled", "chisq_scaling_factor", "baseline_chisq", "baseline_df",
-            "baseline_chisq_scaled", "baseline_chisq_scaling_factor", "cfi", "tli",
-            "cfi_scaled", "tli_scaled", "cfi_robust", "tli_robust", "rmsea", "rmsea_ci_lower",
-            "rmsea_ci_upper", "rmsea_pvalue", "rmsea_notclose_pvalue", "rmsea_scaled",
-            "rmsea_ci_lower_scaled", "rmsea_ci_upper_scaled", "rmsea_pvalue_scaled",
-            "rmsea_notclose_pvalue_scaled", "rmsea_robust", "rmsea_ci_lower_robust",
-            "rmsea_ci_upper_robust", "rmsea_pvalue_robust", "rmsea_notclose_pvalue_robust",
-            "srmr"]
-
-
 def _label(lhs, op, rhs):
     return f"{lhs}{op}{rhs}"
 
