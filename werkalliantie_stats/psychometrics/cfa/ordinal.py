@@ -171,7 +171,7 @@ def _warn_gaps(col: str, levels: np.ndarray, group: str | None) -> None:
                       f"empty{where}; the remaining codes {[float(v) for v in levels]} are "
                       "treated as consecutive categories (as lavaan does). Recode or merge "
                       "categories explicitly if that is not what you want.",
-                      EmptyCategoryWarning, stacklevel=4)
+                      EmptyCategoryWarning, stacklevel=5)
 
 
 def _prepare(data: object, items, group: str | None) -> tuple[pd.DataFrame, list[str]]:
@@ -460,7 +460,7 @@ def _warn_not_pd(corr: np.ndarray, label: str | None) -> None:
                       f"definite (smallest eigenvalue {smallest:.3g}). DWLS estimates remain "
                       "available, but robust (catML) fit indices are not; look for item pairs "
                       "with (nearly) empty bivariate tables and merge sparse categories.",
-                      NonPositiveDefiniteWarning, stacklevel=4)
+                      NonPositiveDefiniteWarning, stacklevel=5)
 
 
 def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None,
