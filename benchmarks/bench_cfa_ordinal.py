@@ -33,13 +33,20 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from werkalliantie_stats.psychometrics.cfa.dwls import fit_dwls  # noqa: E402
+from werkalliantie_stats.psychometrics.cfa.dwls import (  # noqa: E402
+    fit_dwls,
+    scaled_difference_test,
+)
 from werkalliantie_stats.psychometrics.cfa.ordinal import (  # noqa: E402
     ordinal_sample_statistics,
     simple_structure_model,
 )
+from werkalliantie_stats.psychometrics.cfa.ordinal_groups import (  # noqa: E402
+    multigroup_simple_structure_model,
+)
 
 REPEATS = 15
+REPEATS_INVARIANCE = 5  # lavaan needs seconds per run; keep the shared machine free
 
 
 def study_like(seed: int = 2026) -> tuple[pd.DataFrame, dict[str, list[str]]]:
@@ -62,24 +69,56 @@ def bfi_two_factor() -> tuple[pd.DataFrame, dict[str, list[str]]]:
     return data[pattern["A"] + pattern["C"]].dropna(), pattern
 
 
-def time_ours(data: pd.DataFrame, pattern: dict[str, list[str]]) -> float:
+def invariance_data() -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Two groups of 267 (like client and officer ratings), same simulated structure."""
+    first, pattern = study_like(2026)
+    second, _ = study_like(2027)
+    data = pd.concat([first.assign(rater="client"), second.assign(rater="officer")],
+                     ignore_index=True)
+    return data, pattern
+
+
+def _single(data, pattern):
+    stats = ordinal_sample_statistics(data)
+    fit_dwls(stats, simple_structure_model(pattern, stats))
+
+
+def _invariance(data, pattern):
+    items = [i for its in pattern.values() for i in its]
+    stats = ordinal_sample_statistics(data, items=items, group="rater")
+    fits = [fit_dwls(stats, multigroup_simple_structure_model(pattern, stats, equal))
+            for equal in ((), ("loadings",), ("loadings", "thresholds"))]
+    scaled_difference_test(fits[0], fits[1])
+    scaled_difference_test(fits[1], fits[2])
+
+
+def time_ours(data: pd.DataFrame, pattern: dict[str, list[str]], grouped: bool = False
+              ) -> float:
     def once():
-        stats = ordinal_sample_statistics(data)
-        fit_dwls(stats, simple_structure_model(pattern, stats))
+        (_invariance if grouped else _single)(data, pattern)
 
     once()  # warm-up
     times = []
-    for _ in range(REPEATS):
+    for _ in range(REPEATS_INVARIANCE if grouped else REPEATS):
         start = time.perf_counter()
         once()
         times.append(time.perf_counter() - start)
     return float(np.median(times))
 
 
-def time_lavaan(data: pd.DataFrame, pattern: dict[str, list[str]]) -> float | None:
+def time_lavaan(data: pd.DataFrame, pattern: dict[str, list[str]], grouped: bool = False
+                ) -> float | None:
     if shutil.which("Rscript") is None:
         return None
     model = "\\n".join(f"{f} =~ {' + '.join(items)}" for f, items in pattern.items())
+    items = [i for its in pattern.values() for i in its]
+    ordered = "c(" + ", ".join(f'"{i}"' for i in items) + ")"
+    if grouped:
+        call = (f'{{f <- function(eq) cfa(m, data = d, ordered = {ordered}, '
+                f'estimator = "WLSMV", group = "rater", group.equal = eq); '
+                f'lavTestLRT(f(""), f("loadings"), f(c("loadings", "thresholds")))}}')
+    else:
+        call = f'cfa(m, data = d, ordered = {ordered}, estimator = "WLSMV")'
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.csv"
         data.to_csv(path, index=False)
@@ -87,9 +126,9 @@ def time_lavaan(data: pd.DataFrame, pattern: dict[str, list[str]]) -> float | No
         suppressPackageStartupMessages(library(lavaan))
         d <- read.csv("{path}")
         m <- "{model}"
-        invisible(cfa(m, data = d, ordered = names(d), estimator = "WLSMV"))
-        t <- replicate({REPEATS}, system.time(
-            cfa(m, data = d, ordered = names(d), estimator = "WLSMV"))[["elapsed"]])
+        invisible({call})
+        t <- replicate({REPEATS_INVARIANCE if grouped else REPEATS},
+                       system.time({call})[["elapsed"]])
         cat(median(t))
         """
         out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
@@ -99,12 +138,13 @@ def time_lavaan(data: pd.DataFrame, pattern: dict[str, list[str]]) -> float | No
 
 def main() -> None:
     rows = []
-    for label, (data, pattern) in {
-        "WLSMV 4 factors, 267 x 20 (simulated)": study_like(),
-        "WLSMV 2 factors, bfi 2632 x 10": bfi_two_factor(),
-    }.items():
-        ours = time_ours(data, pattern)
-        peer = time_lavaan(data, pattern)
+    for label, (data, pattern), grouped in [
+        ("WLSMV 4 factors, 267 x 20 (simulated)", study_like(), False),
+        ("WLSMV 2 factors, bfi 2632 x 10", bfi_two_factor(), False),
+        ("WLSMV invariance 3 steps + 2 LRT, 2 x 267", invariance_data(), True),
+    ]:
+        ours = time_ours(data, pattern, grouped)
+        peer = time_lavaan(data, pattern, grouped)
         rows.append((label, ours, peer))
     print(f"{'op':<42}| {'ours (median s)':>16} | {'lavaan (median s)':>18} | {'ratio':>6}")
     for label, ours, peer in rows:
