@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from ordinal_helpers import ordinal_reference, read_reference_csv
+from ordinal_helpers import ordinal_reference, read_reference_csv, synthetic_client_wave1
 
 from werkalliantie_stats.exceptions import (
     EmptyCategoryWarning,
@@ -24,7 +24,7 @@ from werkalliantie_stats.psychometrics.cfa.ordinal import (
     ordinal_sample_statistics,
 )
 
-FIXTURES = ["bfi_two_factor", "bfi_one_factor"]
+FIXTURES = ["bfi_two_factor", "bfi_one_factor", "synthetic_client_wave1"]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def _ref(name: str) -> dict:
 @pytest.fixture(scope="module", params=FIXTURES)
 def case(request, bfi):
     ref = _ref(request.param)
-    return ref, ordinal_sample_statistics(bfi[ref["items"]].dropna())
+    data = synthetic_client_wave1() if request.param.startswith("synthetic") else bfi
+    return ref, ordinal_sample_statistics(data[ref["items"]].dropna())
 
 
 def test_order_and_size_match_lavaan(case):

@@ -21,11 +21,10 @@ bfi <- read.csv("tests/reference/data/bfi.csv", skip = 1)
 
 matrix_rows <- function(m) unname(lapply(seq_len(nrow(m)), function(i) unname(m[i, ])))
 
-export_fit <- function(fit, name, items, model, extra = list()) {
+export_fit <- function(fit, name, items, model, extra = list(), delta = TRUE) {
   wls.obs <- lavInspect(fit, "wls.obs")
   gamma <- lavInspect(fit, "gamma")
   wls.v <- lavInspect(fit, "wls.v")
-  delta <- lavInspect(fit, "delta")
   implied <- lavInspect(fit, "implied")
   pe <- parameterEstimates(fit, standardized = TRUE)
   fm <- fitMeasures(fit)
@@ -38,8 +37,8 @@ export_fit <- function(fit, name, items, model, extra = list()) {
     wls_obs = unname(wls.obs),
     gamma = matrix_rows(gamma),
     wls_v_diag = unname(diag(wls.v)),
-    delta = matrix_rows(delta),
-    delta_colnames = colnames(delta),
+    delta = if (delta) matrix_rows(lavInspect(fit, "delta")) else NULL,
+    delta_colnames = colnames(lavInspect(fit, "delta")),
     implied_cor = matrix_rows(implied$cov),
     implied_th = unname(implied$th),
     estimates = as.list(pe),
@@ -123,4 +122,19 @@ write(toJSON(list(`_generated_by` = paste0(stamp, " psych ", packageVersion("psy
                   psych_rho_default = matrix_rows(pc$rho)),
              digits = NA, auto_unbox = TRUE),
       file.path(here, "small_sample_polychoric.json"))
+# 7. The synthetic study (data/synthetic/questionnaires.csv): four-factor model of the 20
+#    client items at wave 1, reverse-worded com4, bin4, ver4 re-keyed as 6 - x, listwise
+#    (160 of 267 questionnaires are complete). The model Jacobian is left out to keep the
+#    file small. (Officer ratings give lavaan a vcov warning at 134 complete rows, and the
+#    two raters as groups stop lavaan: com4 has an empty category among officers.)
+q <- read.csv("data/synthetic/questionnaires.csv")
+for (v in c("com4", "bin4", "ver4")) q[[v]] <- 6 - q[[v]]
+items4 <- c(paste0("com", 1:5), paste0("bin", 1:5), paste0("ver", 1:5), paste0("str", 1:5))
+model4 <- paste("com =~ com1 + com2 + com3 + com4 + com5",
+                "bin =~ bin1 + bin2 + bin3 + bin4 + bin5",
+                "ver =~ ver1 + ver2 + ver3 + ver4 + ver5",
+                "str =~ str1 + str2 + str3 + str4 + str5", sep = "\n")
+dc <- na.omit(q[q$wave == 1 & q$rater == "client", items4])
+fc <- cfa(model4, data = dc, ordered = items4, estimator = "WLSMV")
+export_fit(fc, "synthetic_client_wave1", items4, model4, delta = FALSE)
 cat("done\n")
