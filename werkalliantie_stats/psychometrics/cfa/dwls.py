@@ -187,11 +187,47 @@ def _sandwich(jac, stack: _Stacked):
 
 def scaled_shifted_test(chisq: float, df: float, jac: np.ndarray | None, w: np.ndarray,
                         gamma: np.ndarray) -> dict[str, float]:
-    """Mean-and-variance adjusted (scaled-shifted) test of Asparouhov & Muthén (2010).
+    r"""Mean-and-variance adjusted (scaled-shifted) test statistic for DWLS.
 
-    ``jac`` is the model Jacobian (None for a model without free parameters). Returns the
-    scaled statistic, the scaling factor ``1/a``, the shift ``b``, ``tr(U Gamma)`` and
-    ``tr((U Gamma)^2)`` where ``U = W - W D (D'WD)^-1 D'W``.
+    Parameters
+    ----------
+    chisq : float
+        The standard test statistic :math:`T`.
+    df : float
+        Its degrees of freedom.
+    jac : numpy.ndarray or None
+        Model Jacobian (None for a model without free parameters).
+    w : numpy.ndarray
+        Diagonal of the weight matrix (with groups: :math:`f_g W_g` stacked).
+    gamma : numpy.ndarray
+        Asymptotic covariance of the statistics (with groups: :math:`\oplus \Gamma_g / f_g`).
+
+    Returns
+    -------
+    dict
+        ``stat`` (the scaled-shifted statistic), ``scaling_factor`` (:math:`1/a`),
+        ``shift`` (:math:`b`), ``trace_ugamma`` and ``trace_ugamma2``.
+
+    Notes
+    -----
+    :math:`U = W - W \Delta (\Delta' W \Delta)^{-1} \Delta' W`,
+    :math:`a = \sqrt{df / \mathrm{tr}((U\Gamma)^2)}`, :math:`b = df - a\,\mathrm{tr}(U\Gamma)`,
+    :math:`T_{ss} = a T + b` (lavaan ``test = "scaled.shifted"``). For df = 0 the statistic is
+    returned unchanged with NaN scaling (lavaan: NA).
+
+    References
+    ----------
+    1. Asparouhov, T., & Muthén, B. (2010). Simple second order chi-square correction.
+       Mplus technical appendix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.array([1.0, 2.0, 4.0])
+    >>> out = scaled_shifted_test(5.0, 2, np.array([[1.0], [1.0], [1.0]]), w, np.diag(1 / w))
+    >>> round(float(out["stat"]), 10), round(float(out["scaling_factor"]), 10)
+    (5.0, 1.0)
+    >>> # In R: lavInspect(fit, "test")$scaled.shifted
     """
     ug = _u_gamma(jac, w, gamma)
     if df <= 0:  # saturated model: lavaan reports the standard statistic, scaling NA

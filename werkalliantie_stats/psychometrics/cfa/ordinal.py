@@ -562,12 +562,41 @@ def _warn_group_categories(by_group: dict, items: list[str]) -> None:
 
 
 def delta_implied(lambda_: np.ndarray, psi: np.ndarray, tau: np.ndarray) -> np.ndarray:
-    """Implied statistics ``[tau, offdiag(Lambda Psi Lambda')]`` (delta parameterisation).
+    r"""Implied statistics ``[tau, offdiag(Lambda Psi Lambda')]`` (delta parameterisation).
 
-    In lavaan's delta parameterisation the latent responses have unit variance, so the
-    residual variances are ``Theta_ii = 1 - diag(Lambda Psi Lambda')_ii`` and the implied
-    polychoric correlations are the off-diagonal elements of ``Lambda Psi Lambda'``, taken
-    in the order of the statistics vector (strict lower triangle, column by column).
+    Parameters
+    ----------
+    lambda_ : numpy.ndarray
+        Loadings, shape (p items, m factors).
+    psi : numpy.ndarray
+        Factor covariance matrix, shape (m, m).
+    tau : numpy.ndarray
+        Thresholds, item by item (the head of the statistics vector).
+
+    Returns
+    -------
+    numpy.ndarray
+        The implied statistics vector, in the order of
+        :attr:`OrdinalSampleStats.vector`.
+
+    Notes
+    -----
+    In lavaan's delta parameterisation the latent responses have unit variance, so
+    :math:`\Theta_{ii} = 1 - (\Lambda \Psi \Lambda')_{ii}` and the implied polychoric
+    correlations are the off-diagonal elements of :math:`\Lambda \Psi \Lambda'`, taken in the
+    order of the statistics vector (strict lower triangle, column by column).
+
+    References
+    ----------
+    1. Muthén, B., & Asparouhov, T. (2002). Latent variable analysis with categorical
+       outcomes: Multiple-group and growth modeling in Mplus. Mplus Web Note 4.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> delta_implied(np.array([[0.8], [0.6], [0.5]]), np.eye(1), np.array([-1.0, 0.0, 1.0]))
+    array([-1.  ,  0.  ,  1.  ,  0.48,  0.4 ,  0.3 ])
+    >>> # In R: lavInspect(fit, "implied") (off-diagonal of $cov, and $th)
     """
     rows, cols = _pairs(lambda_.shape[0])
     common = lambda_ @ psi @ lambda_.T
@@ -578,11 +607,47 @@ def delta_implied_derivatives(lambda_: np.ndarray, psi: np.ndarray,
                               n_tau: int) -> dict[str, np.ndarray]:
     """Derivatives of :func:`delta_implied` with respect to the matrix elements.
 
-    Returns a dict with ``"lambda"`` (n_stats, p*m; column ``i*m + f`` is
-    d/d Lambda[i, f]), ``"psi"`` (n_stats, m*m; column ``f*m + g`` is the derivative with
-    respect to the symmetric pair Psi[f, g] = Psi[g, f], identical for (f, g) and (g, f))
-    and ``"tau"`` (n_stats, n_tau; the identity on the threshold rows). Composing these with
-    a free-parameter -> matrix-cell map gives the model Jacobian (lavaan's ``delta``).
+    Parameters
+    ----------
+    lambda_ : numpy.ndarray
+        Loadings, shape (p, m).
+    psi : numpy.ndarray
+        Factor covariance matrix, shape (m, m).
+    n_tau : int
+        Number of thresholds at the head of the statistics vector.
+
+    Returns
+    -------
+    dict
+        ``"lambda"`` (n_stats, p*m; column ``i*m + f`` is d/d Lambda[i, f]), ``"psi"``
+        (n_stats, m*m; column ``f*m + g`` is the derivative with respect to the symmetric
+        pair Psi[f, g] = Psi[g, f], identical for (f, g) and (g, f)) and ``"tau"``
+        (n_stats, n_tau; the identity on the threshold rows). Composing these with a
+        free-parameter -> matrix-cell map gives the model Jacobian (lavaan's ``delta``).
+
+    Notes
+    -----
+    With :math:`S = \\Lambda \\Psi \\Lambda'`:
+    :math:`\\partial S_{ij} / \\partial \\Lambda_{kf} = \\delta_{ik} (\\Psi \\Lambda')_{fj} +
+    \\delta_{jk} (\\Lambda \\Psi)_{if}`;
+    :math:`\\partial S_{ij} / \\partial \\Psi_{fg} = \\Lambda_{if} \\Lambda_{jg} +
+    \\Lambda_{ig} \\Lambda_{jf}` for :math:`f \ne g` and :math:`\\Lambda_{if} \\Lambda_{jf}`
+    for :math:`f = g`.
+
+    References
+    ----------
+    1. Neudecker, H., & Satorra, A. (1991). Linear structural relations: Gradient and
+       Hessian of the fitting function. Statistics & Probability Letters, 11, 57-61.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = delta_implied_derivatives(np.array([[0.8], [0.6], [0.5]]), np.eye(1), 3)
+    >>> d["lambda"][3:]  # rows: a~~b, a~~c, b~~c; columns: lambda_a, lambda_b, lambda_c
+    array([[0.6, 0.8, 0. ],
+           [0.5, 0. , 0.8],
+           [0. , 0.5, 0.6]])
+    >>> # In R: lavInspect(fit, "delta") holds these composed with the free parameters
     """
     p, m = lambda_.shape
     rows, cols = _pairs(p)
