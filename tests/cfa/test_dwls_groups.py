@@ -76,6 +76,16 @@ def test_fit_measures_match_lavaan(fits, ref, level, key):
     assert fits[level].fit_measures[key] == pytest.approx(expected, rel=2e-3, abs=1e-8)
 
 
+def test_estimate_labels_split_like_lavaan(fits, ref):
+    table = _lavaan_table(ref["scalar"])
+    ours = fits["scalar"].estimates
+    lav = table.loc[ours.index]
+    assert list(ours["lhs"]) == list(lav["lhs"])
+    assert list(ours["op"]) == list(lav["op"])
+    assert list(ours["rhs"].fillna("")) == list(lav["rhs"].fillna(""))
+    assert list(ours["group"]) == list(lav["group"])
+
+
 def test_scalar_residual_variances_match_lavaan(fits, ref):
     fit = fits["scalar"]
     table = _lavaan_table(ref["scalar"])

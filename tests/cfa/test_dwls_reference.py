@@ -126,7 +126,11 @@ def test_implied_correlations_match_lavaan(case):
 def test_summary_and_frames(case):
     _, _, _, fit, _ = case
     assert "Scaling correction factor" in fit.summary()
-    assert list(fit.to_frame().columns) == ["est", "se", "z", "pvalue", "ci_lower", "ci_upper"]
+    assert list(fit.to_frame().columns) == ["lhs", "op", "rhs", "group", "est", "se", "z",
+                                            "pvalue", "ci_lower", "ci_upper"]
+    row = fit.estimates.iloc[0]
+    assert (row["op"], row["group"]) == ("=~", 1)
+    assert f"{row['lhs']}=~{row['rhs']}" == fit.estimates.index[0]
     ci = fit.confidence_interval(0.95)
     np.testing.assert_allclose(ci["ci_lower"], fit.estimates["ci_lower"])
 

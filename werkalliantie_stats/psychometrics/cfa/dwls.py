@@ -50,7 +50,8 @@ class DWLSResult(ResultMixin):
     Attributes
     ----------
     estimates : pandas.DataFrame
-        One row per free parameter: ``est, se, z, pvalue, ci_lower, ci_upper`` (95%).
+        One row per free parameter (indexed by its label), in lavaan's shape: ``lhs, op,
+        rhs, group, est, se, z, pvalue, ci_lower, ci_upper`` (95%).
     fit_measures : pandas.Series
         lavaan's fit measure names with ``_`` for ``.``: ``chisq, df, pvalue, chisq_scaled,
         df_scaled, pvalue_scaled, chisq_scaling_factor, chisq_shift_parameter,
@@ -445,11 +446,29 @@ def _check_inputs(stats_, model, start):
     return start
 
 
+_OPERATORS = ("~*~", "=~", "~~", "~1", "|")
+
+
+def _split_label(label: str) -> tuple[str, str, str, int]:
+    """'A=~A2.g2' -> ('A', '=~', 'A2', 2): lavaan's lhs, op, rhs and group of a label."""
+    group = 1
+    head, dot, tail = label.rpartition(".g")
+    if dot and tail.isdigit():
+        label, group = head, int(tail)
+    for op in _OPERATORS:
+        if op in label:
+            lhs, _, rhs = label.partition(op)
+            return lhs, op, rhs, group
+    return label, "", "", group
+
+
 def _estimates_table(model, theta, se):
     names = getattr(model, "param_names", None) or [f"theta{k}" for k in range(theta.size)]
+    lhs, op, rhs, group = zip(*(_split_label(n) for n in names), strict=True)
     z = theta / se
     crit = stats.norm.ppf(0.975)
-    return pd.DataFrame({"est": theta, "se": se, "z": z, "pvalue": 2 * stats.norm.sf(np.abs(z)),
+    return pd.DataFrame({"lhs": lhs, "op": op, "rhs": rhs, "group": group, "est": theta,
+                         "se": se, "z": z, "pvalue": 2 * stats.norm.sf(np.abs(z)),
                          "ci_lower": theta - crit * se, "ci_upper": theta + crit * se},
                         index=pd.Index(list(names), name="parameter"))
 
