@@ -256,3 +256,16 @@ def test_single_group_result_type(bfi):
     stats = ordinal_sample_statistics(bfi[["A1", "A2"]])
     assert isinstance(stats, OrdinalSampleStats)
     assert stats.group is None
+
+
+def test_ordered_categoricals_and_nullable_integers_give_the_same_statistics(bfi):
+    data = bfi[["A1", "A2", "A3"]].dropna().astype(int)
+    labels = ["very inaccurate", "2", "3", "4", "5", "very accurate"]
+    as_categorical = data.apply(lambda x: pd.Categorical.from_codes(x - 1, labels, ordered=True))
+    as_nullable = data.astype("Int64")
+    as_nullable.iloc[0, 0] = pd.NA
+    reference = ordinal_sample_statistics(data)
+    np.testing.assert_allclose(ordinal_sample_statistics(as_categorical).vector,
+                               reference.vector)
+    nullable = ordinal_sample_statistics(as_nullable)
+    assert nullable.nobs == reference.nobs - 1

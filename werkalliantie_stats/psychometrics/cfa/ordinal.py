@@ -174,13 +174,26 @@ def _warn_gaps(col: str, levels: np.ndarray, group: str | None) -> None:
                       EmptyCategoryWarning, stacklevel=5)
 
 
+def _ordered_as_codes(data: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """Ordered categorical columns -> 1-based codes of their declared order (NaN if missing)."""
+    ordered = [c for c in items if isinstance(data[c].dtype, pd.CategoricalDtype)
+               and data[c].cat.ordered]
+    if not ordered:
+        return data
+    data = data.copy()
+    for col in ordered:
+        codes = data[col].cat.codes.astype("float64") + 1.0
+        data[col] = codes.where(codes > 0)
+    return data
+
+
 def _prepare(data: object, items, group: str | None) -> tuple[pd.DataFrame, list[str]]:
     check_frame(data, _FUNC)
-    items = [str(c) for c in data.columns if c != group] if items is None else list(items)
+    items = [c for c in data.columns if c != group] if items is None else list(items)
     if len(items) < 2:
         raise ValueError(f"{_FUNC}: need at least two items, got {items!r}")
     check_columns(data, items + ([group] if group is not None else []), _FUNC)
-    frame = numeric_frame(data, _FUNC, items)
+    frame = numeric_frame(_ordered_as_codes(data, items), _FUNC, items)
     keep = frame.notna().all(axis=1)
     if group is not None:
         keep &= data[group].notna()
@@ -475,7 +488,8 @@ def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None
     Parameters
     ----------
     data : pandas.DataFrame
-        Item responses as integer codes (e.g. Likert 1-5); NaN marks a missing answer.
+        Item responses as integer codes (e.g. Likert 1-5) or ordered categoricals (their
+        declared order is used); NaN marks a missing answer.
     items : list of str, optional
         Items to use, in the order of the statistics vector; default all columns except
         ``group``.
