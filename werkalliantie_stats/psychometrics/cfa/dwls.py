@@ -45,7 +45,7 @@ class ImpliedModel(Protocol):
 
 @dataclass(frozen=True)
 class DWLSResult(ResultMixin):
-    """A DWLS (WLSMV) fit.
+    r"""A DWLS (WLSMV) fit.
 
     Attributes
     ----------
@@ -62,7 +62,8 @@ class DWLSResult(ResultMixin):
     implied : numpy.ndarray
         Implied statistics at the estimates.
     fmin : float
-        lavaan's ``fmin``: half the DWLS discrepancy times (N - 1) / N.
+        lavaan's ``fmin``: :math:`\sum_g (N_g - 1) F_g / (2N)` (one group: half the DWLS
+        discrepancy times (N - 1) / N).
     converged : bool
         Whether the Gauss–Newton iterations met their criterion.
     """

@@ -36,6 +36,7 @@ __all__ = [
     "GroupedOrdinalSampleStats",
     "OrdinalSampleStats",
     "SimpleStructureModel",
+    "compose_jacobian",
     "delta_implied",
     "delta_implied_derivatives",
     "ordinal_sample_statistics",
@@ -685,6 +686,58 @@ def delta_implied_derivatives(lambda_: np.ndarray, psi: np.ndarray,
     return {"lambda": out_lambda, "psi": out_psi, "tau": out_tau}
 
 
+def compose_jacobian(parts: dict[str, np.ndarray],
+                     free: list[list[tuple[str, int, int]]], n_factors: int) -> np.ndarray:
+    r"""Model Jacobian from matrix-element derivatives and a parameter -> cells map.
+
+    Parameters
+    ----------
+    parts : dict
+        Output of :func:`delta_implied_derivatives`.
+    free : list of list of (str, int, int)
+        For each free parameter, the matrix cells ``(matrix, row, col)`` it fills, with
+        matrix in ``{"lambda", "psi", "tau"}`` (``col`` ignored for tau). A parameter shared
+        by several cells (an equality constraint) lists them all; a symmetric Psi element
+        is listed once.
+    n_factors : int
+        Number of factors (columns of Lambda).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\partial \sigma / \partial \theta`, shape (n_stats, n_free).
+
+    Notes
+    -----
+    Chain rule: :math:`\partial \sigma / \partial \theta_k = \sum_{c \in C_k}
+    \partial \sigma / \partial M_c`, the sum over the cells :math:`C_k` that parameter
+    :math:`k` fills. This is how a parameter table (the CFA engine's free-parameter map)
+    is wired to the delta-parameterised implied statistics.
+
+    References
+    ----------
+    1. Neudecker, H., & Satorra, A. (1991). Linear structural relations: Gradient and
+       Hessian of the fitting function. Statistics & Probability Letters, 11, 57-61.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lam = np.array([[1.0], [0.7], [0.7]])
+    >>> parts = delta_implied_derivatives(lam, np.array([[0.5]]), 0)
+    >>> # one loading shared by items 2 and 3 (an equality constraint), and the variance
+    >>> compose_jacobian(parts, [[("lambda", 1, 0), ("lambda", 2, 0)], [("psi", 0, 0)]], 1)
+    array([[0.5 , 0.7 ],
+           [0.5 , 0.7 ],
+           [0.7 , 0.49]])
+    >>> # In R: lavInspect(fit, "delta") with a*x2 + a*x3 in the model
+    """
+    def column(cell):
+        name, r, c = cell
+        return parts["tau"][:, r] if name == "tau" else parts[name][:, r * n_factors + c]
+
+    return np.column_stack([sum(column(cell) for cell in cells) for cells in free])
+
+
 @dataclass(frozen=True)
 class SimpleStructureModel:
     """A categorical CFA with simple structure in lavaan's delta parameterisation.
@@ -741,11 +794,8 @@ class SimpleStructureModel:
     def jacobian(self, theta: np.ndarray) -> np.ndarray:
         """d implied / d theta, shape (n_stats, n_free) (lavaan's ``delta``)."""
         lambda_, psi, _ = self.matrices(theta)
-        m = len(self.factors)
         parts = delta_implied_derivatives(lambda_, psi, self.n_thresholds)
-        columns = [parts[name][:, r * m + c] if name != "tau" else parts["tau"][:, r]
-                   for name, r, c in self.free]
-        return np.column_stack(columns)
+        return compose_jacobian(parts, [[cell] for cell in self.free], len(self.factors))
 
     def residual_variances(self, theta: np.ndarray) -> np.ndarray:
         """Theta_ii = 1 - diag(Lambda Psi Lambda') of each item."""
