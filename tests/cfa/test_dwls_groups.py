@@ -22,7 +22,9 @@ from werkalliantie_stats.psychometrics.cfa.ordinal_groups import (
 )
 
 PATTERN = {"A": ["A1", "A2", "A3", "A4", "A5"], "C": ["C1", "C2", "C3", "C4", "C5"]}
-LEVELS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "thresholds")}
+EQUAL = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "thresholds")}
+LEVELS = {**{k: (eq, False) for k, eq in EQUAL.items()},
+          **{f"{k}_std_lv": (eq, True) for k, eq in EQUAL.items()}}
 ROBUST = [k for k in FIT_KEYS if k.endswith("_robust")]
 
 
@@ -40,8 +42,9 @@ def grouped(ref):
 
 @pytest.fixture(scope="module")
 def fits(grouped):
-    return {level: fit_dwls(grouped, multigroup_simple_structure_model(PATTERN, grouped, eq))
-            for level, eq in LEVELS.items()}
+    return {level: fit_dwls(grouped, multigroup_simple_structure_model(PATTERN, grouped, eq,
+                                                                        std_lv=std))
+            for level, (eq, std) in LEVELS.items()}
 
 
 def _lavaan_table(ref_level: dict) -> pd.DataFrame:
@@ -70,7 +73,7 @@ def test_estimates_and_ses_match_lavaan(fits, ref, level):
 def test_fit_measures_match_lavaan(fits, ref, level, key):
     expected = ref[level]["fit_measures"][key.replace("_", ".")]
     if expected is None:  # lavaan: NA (robust indices with free scale factors)
-        assert level == "scalar" and key in ROBUST
+        assert level.startswith("scalar") and key in ROBUST
         assert np.isnan(fits[level].fit_measures[key])
         return
     assert fits[level].fit_measures[key] == pytest.approx(expected, rel=2e-3, abs=1e-8)

@@ -50,6 +50,7 @@ class MultiGroupSimpleStructureModel:
     item_factor: tuple[int, ...]
     group_labels: tuple[str, ...]
     equal: tuple[str, ...]
+    std_lv: bool
     threshold_item: tuple[int, ...]
     free: tuple[tuple[str, int | None, int, int], ...]
     param_names: tuple[str, ...]
@@ -68,11 +69,12 @@ class MultiGroupSimpleStructureModel:
     def matrices(self, theta: np.ndarray, group: int) -> dict[str, np.ndarray]:
         """Lambda, Psi, tau, alpha and delta of ``group`` for parameters ``theta``."""
         p, m = len(self.items), len(self.factors)
-        mats = {"lambda": np.zeros((p, m)), "psi": np.zeros((m, m)),
+        mats = {"lambda": np.zeros((p, m)), "psi": np.eye(m) if self.std_lv else np.zeros((m, m)),
                 "tau": np.zeros(len(self.threshold_item)), "alpha": np.zeros(m),
                 "delta": np.ones(p)}
-        for f in range(m):
-            mats["lambda"][self.item_factor.index(f), f] = 1.0
+        if not self.std_lv:
+            for f in range(m):
+                mats["lambda"][self.item_factor.index(f), f] = 1.0
         for value, (kind, g, r, c) in zip(theta, self.free, strict=True):
             if g is not None and g != group:
                 continue
@@ -157,7 +159,7 @@ class MultiGroupSimpleStructureModel:
                    for j, f in enumerate(self.factors)}
         per_group = []
         for label in self.group_labels:
-            single = simple_structure_model(pattern, stats[label])
+            single = simple_structure_model(pattern, stats[label], std_lv=self.std_lv)
             per_group.append({(kind, r, c): v for (kind, r, c), v
                               in zip(single.free, single.start(stats[label]), strict=True)})
         values = []
@@ -166,26 +168,53 @@ class MultiGroupSimpleStructureModel:
                 values.append(0.0)
             elif kind == "delta":
                 values.append(1.0)
-            else:
-                values.append(per_group[owner or 0][(kind, r, c)])
+            else:  # a variance freed in later groups under std_lv starts at 1
+                values.append(per_group[owner or 0].get((kind, r, c), 1.0))
         return np.array(values)
+
+    def orient(self, theta: np.ndarray) -> np.ndarray:
+        """With ``std_lv``, flip factors so that each group's first loading of every factor
+        is positive (lavaan's reported solution); marker models are returned unchanged."""
+        if not self.std_lv:
+            return theta
+        groups, m = len(self.group_labels), len(self.factors)
+        sign = np.ones((groups, m))
+        for g in range(groups):
+            lam = self.matrices(theta, g)["lambda"]
+            for f in range(m):
+                sign[g, f] = -1.0 if lam[self.item_factor.index(f), f] < 0 else 1.0
+        out = np.array(theta, dtype=float)
+        for k, (kind, owner, r, c) in enumerate(self.free):
+            g = owner or 0
+            if kind == "lambda":
+                out[k] *= sign[g, c]
+            elif kind == "psi":
+                out[k] *= sign[g, r] * sign[g, c]
+            elif kind == "alpha":
+                out[k] *= sign[g, r]
+        return out
 
 
 def multigroup_simple_structure_model(pattern: dict[str, list[str]],
                                       stats: GroupedOrdinalSampleStats,
-                                      equal: tuple[str, ...] = ()
+                                      equal: tuple[str, ...] = (), std_lv: bool = False
                                       ) -> MultiGroupSimpleStructureModel:
     """Build a multiple-group simple-structure categorical CFA for DWLS.
 
     Parameters
     ----------
     pattern : dict of str to list of str
-        Factor name -> its items; the first item of each factor is the marker (loading 1).
+        Factor name -> its items; unless ``std_lv``, the first item of each factor is the
+        marker (loading 1).
     stats : GroupedOrdinalSampleStats
         Per-group statistics from ``ordinal_sample_statistics(data, group=...)``.
     equal : tuple of str
         Parameters held equal across groups: ``()`` (configural), ``("loadings",)``
         (metric) or ``("loadings", "thresholds")`` (scalar), as lavaan's ``group.equal``.
+    std_lv : bool, default False
+        Identify the factors by unit variances (lavaan ``std.lv = TRUE``): all loadings
+        free, factor variances 1 in the first group and, once loadings are equal, free in
+        the others.
 
     Returns
     -------
@@ -250,14 +279,15 @@ def multigroup_simple_structure_model(pattern: dict[str, list[str]],
     item_factor = tuple(next(f for f, fac in enumerate(factors) if it in pattern[fac])
                         for it in items)
     threshold_item = tuple(i for i, it in enumerate(items) for _ in range(counts[it]))
-    free, names = _free_parameters(pattern, factors, items, counts, len(labels), equal)
+    free, names = _free_parameters(pattern, factors, items, counts, len(labels), equal,
+                                   std_lv)
     return MultiGroupSimpleStructureModel(
         items=tuple(items), factors=factors, item_factor=item_factor, group_labels=labels,
-        equal=equal, threshold_item=threshold_item, free=tuple(free),
+        equal=equal, std_lv=std_lv, threshold_item=threshold_item, free=tuple(free),
         param_names=tuple(names))
 
 
-def _free_parameters(pattern, factors, items, counts, n_groups, equal):
+def _free_parameters(pattern, factors, items, counts, n_groups, equal, std_lv):
     free, names = [], []
 
     def add(kind, group, r, c, label, shared):
@@ -268,7 +298,7 @@ def _free_parameters(pattern, factors, items, counts, n_groups, equal):
     for g in range(n_groups):
         if g == 0 or "loadings" not in equal:
             for f, fac in enumerate(factors):
-                for item in pattern[fac][1:]:
+                for item in pattern[fac][0 if std_lv else 1:]:
                     add("lambda", g, items.index(item), f, f"{fac}=~{item}",
                         "loadings" in equal)
         if g == 0 or "thresholds" not in equal:
@@ -277,8 +307,9 @@ def _free_parameters(pattern, factors, items, counts, n_groups, equal):
                 for t in range(counts[item]):
                     add("tau", g, k, 0, f"{item}|t{t + 1}", "thresholds" in equal)
                     k += 1
-        for f, fac in enumerate(factors):
-            add("psi", g, f, f, f"{fac}~~{fac}", False)
+        if not std_lv or (g > 0 and "loadings" in equal):
+            for f, fac in enumerate(factors):
+                add("psi", g, f, f, f"{fac}~~{fac}", False)
         for j in range(len(factors)):
             for f in range(j + 1, len(factors)):
                 add("psi", g, f, j, f"{factors[j]}~~{factors[f]}", False)

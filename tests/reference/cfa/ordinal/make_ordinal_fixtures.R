@@ -79,9 +79,9 @@ export_fit(fitb, "binary_one_factor", items1, model1,
 #    lavTestLRT's scaled difference tests (default for DWLS: method = "satorra.2000",
 #    scaled.shifted = TRUE).
 dat2g <- na.omit(bfi[, c(items2, "gender")])
-fit_group <- function(equal) {
+fit_group <- function(equal, std.lv = FALSE) {
   cfa(model2, data = dat2g, ordered = items2, estimator = "WLSMV", group = "gender",
-      group.equal = equal)
+      group.equal = equal, std.lv = std.lv)
 }
 fit2g <- fit_group("")
 fit2m <- fit_group("loadings")
@@ -99,6 +99,9 @@ write(toJSON(list(`_generated_by` = stamp, model = model2, items = items2,
                   fit_measures = as.list(fitMeasures(fit2g)),
                   configural = fit_json(fit2g), metric = fit_json(fit2m),
                   scalar = fit_json(fit2s),
+                  configural_std_lv = fit_json(fit_group("", TRUE)),
+                  metric_std_lv = fit_json(fit_group("loadings", TRUE)),
+                  scalar_std_lv = fit_json(fit_group(c("loadings", "thresholds"), TRUE)),
                   lrt = list(chisq = lrt[["Chisq"]], df = lrt[["Df"]],
                              chisq_diff = lrt[["Chisq diff"]], df_diff = lrt[["Df diff"]],
                              pvalue = lrt[["Pr(>Chisq)"]])),
