@@ -72,11 +72,20 @@ def test_estimates_and_ses_match_lavaan(fits, ref, level):
 @pytest.mark.parametrize("key", FIT_KEYS)
 def test_fit_measures_match_lavaan(fits, ref, level, key):
     expected = ref[level]["fit_measures"][key.replace("_", ".")]
-    if expected is None:  # lavaan: NA (robust indices with free scale factors)
-        assert level.startswith("scalar") and key in ROBUST
+    if expected is None:  # lavaan: NA (robust indices with free scale factors; nfi and rfi
+        # when the model has more df than the baseline)
         assert np.isnan(fits[level].fit_measures[key])
         return
     assert fits[level].fit_measures[key] == pytest.approx(expected, rel=2e-3, abs=1e-8)
+
+
+def test_lavaan_na_cases_are_the_expected_ones(fits, ref):
+    for level in LEVELS:
+        missing = {k for k in FIT_KEYS if ref[level]["fit_measures"][k.replace("_", ".")] is None}
+        expected = set()
+        if level.startswith("scalar"):  # df 114 > baseline df 90; free scale factors
+            expected = set(ROBUST) | {"nfi", "rfi", "nfi_scaled", "rfi_scaled"}
+        assert missing == expected
 
 
 def test_estimate_labels_split_like_lavaan(fits, ref):

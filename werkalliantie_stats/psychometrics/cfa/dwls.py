@@ -267,6 +267,30 @@ def _tli(x2, df, x2_null, df_null, c_hat=1.0, c_null=1.0):
     return 1.0 - t1 / t2 if df > 0 and abs(t2) > 0 else 1.0
 
 
+def _rni(x2, df, x2_null, df_null, c_hat=1.0, c_null=1.0):
+    t2 = x2_null - c_null * df_null
+    return np.nan if np.isclose(t2, 0.0) else 1.0 - (x2 - c_hat * df) / t2
+
+
+def _other_incremental(x2, df, x2_null, df_null, suffix=""):
+    """lavaan's nnfi (= tli), rfi, nfi, pnfi, ifi and rni (lav_fit_* functions)."""
+    nfi = np.nan if df > df_null or np.isclose(x2_null, 0.0) else (
+        (x2_null - x2) / x2_null if df > 0 else 1.0)
+    rfi = 1.0
+    if df > df_null:
+        rfi = np.nan
+    elif df > 0 and df_null > 0:
+        t1, t2 = x2_null / df_null - x2 / df, x2_null / df_null
+        rfi = 1.0 if t1 < 0 or t2 < 0 else t1 / t2
+    t2_ifi = x2_null - df
+    ifi = 1.0 if t2_ifi < 0 else (np.nan if np.isclose(t2_ifi, 0.0)
+                                  else (x2_null - x2) / t2_ifi)
+    pnfi = (df / df_null) * (x2_null - x2) / x2_null if df_null > 0 and x2_null > 0 else np.nan
+    return {f"nnfi{suffix}": _tli(x2, df, x2_null, df_null), f"rfi{suffix}": rfi,
+            f"nfi{suffix}": nfi, f"pnfi{suffix}": pnfi, f"ifi{suffix}": ifi,
+            f"rni{suffix}": _rni(x2, df, x2_null, df_null)}
+
+
 def _rmsea(x2, df, n, c_hat=1.0, n_groups=1):
     if df <= 0:
         return 0.0
@@ -397,6 +421,8 @@ def _fit_measures(stack: _Stacked, implied, jac, e_inv, f_total, n_free, catml=T
           "tli": _tli(chisq, df, chisq_null, df_null),
           "cfi_scaled": _cfi(test["stat"], df, null["stat"], df_null),
           "tli_scaled": _tli(test["stat"], df, null["stat"], df_null)}
+    fm.update(_other_incremental(chisq, df, chisq_null, df_null))
+    fm.update(_other_incremental(test["stat"], df, null["stat"], df_null, "_scaled"))
     fm.update(_robust_measures(stack, implied, jac, e_inv, df, df_null, catml))
     fm.update(_rmsea_block(chisq, df, stack))
     fm.update(_rmsea_block(test["stat"], df, stack, "_scaled"))
@@ -408,12 +434,15 @@ def _fit_measures(stack: _Stacked, implied, jac, e_inv, f_total, n_free, catml=T
 def _robust_measures(stack, implied, jac, e_inv, df, df_null, available=True):
     cat = _catml(stack, implied, jac, e_inv, df) if df > 0 and available else None
     if cat is None:
-        keys = ["cfi_robust", "tli_robust", "rmsea_robust", "rmsea_ci_lower_robust",
-                "rmsea_ci_upper_robust", "rmsea_pvalue_robust", "rmsea_notclose_pvalue_robust"]
+        keys = ["cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
+                "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust",
+                "rmsea_notclose_pvalue_robust"]
         return dict.fromkeys(keys, np.nan)
     c, c0 = cat["c_hat"], cat["c_null"]
+    tli = _tli(cat["x2"], df, cat["x2_null"], df_null, c, c0)
     out = {"cfi_robust": _cfi(cat["x2"], df, cat["x2_null"], df_null, c, c0),
-           "tli_robust": _tli(cat["x2"], df, cat["x2_null"], df_null, c, c0)}
+           "tli_robust": tli, "nnfi_robust": tli,
+           "rni_robust": _rni(cat["x2"], df, cat["x2_null"], df_null, c, c0)}
     out.update(_rmsea_block(cat["x2"], df, stack, "_robust", c_hat=c, x2_ci=cat["x2"] / c))
     return out
 
