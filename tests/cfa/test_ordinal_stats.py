@@ -269,3 +269,20 @@ def test_ordered_categoricals_and_nullable_integers_give_the_same_statistics(bfi
                                reference.vector)
     nullable = ordinal_sample_statistics(as_nullable)
     assert nullable.nobs == reference.nobs - 1
+
+
+def test_polychoric_non_convergence_warns(monkeypatch, bfi):
+    """The optimiser converges on any real table within its 100 Newton steps; force the
+    not-converged flag to check that the user is told which pair and what to do."""
+    from werkalliantie_stats.exceptions import ConvergenceWarning
+    from werkalliantie_stats.psychometrics.cfa import ordinal
+
+    real = ordinal._fit_polychorics
+
+    def stalled(*args):
+        rho, done = real(*args)
+        return rho, np.zeros_like(done)
+
+    monkeypatch.setattr(ordinal, "_fit_polychorics", stalled)
+    with pytest.warns(ConvergenceWarning, match=r"3 pair\(s\), e\.g\. \['A1~~A2'"):
+        ordinal_sample_statistics(bfi[["A1", "A2", "A3"]])

@@ -429,7 +429,7 @@ def _one_group(frame: pd.DataFrame, items: list[str], label: str | None) -> Ordi
 
 def _warn_convergence(converged, items, rows, cols):
     if not converged.all():
-        bad = [f"{items[r]}~~{items[c]}" for r, c, ok in zip(rows, cols, converged, strict=True)
+        bad = [f"{items[c]}~~{items[r]}" for r, c, ok in zip(rows, cols, converged, strict=True)
                if not ok]
         warnings.warn(f"{_FUNC}: the polychoric correlation did not converge for "
                       f"{len(bad)} pair(s), e.g. {bad[:3]}; check those items for near-empty "
