@@ -147,3 +147,11 @@ def test_pattern_errors(small, pattern, message):
     stats_, _ = small
     with pytest.raises((ValueError, TypeError), match=message):
         simple_structure_model(pattern, stats_)
+
+
+def test_rejects_bad_start(small):
+    stats_, model = small
+    with pytest.raises(ValueError, match=r"fit_dwls: `start` must be 20 finite values"):
+        fit_dwls(stats_, model, start=np.ones(3))
+    with pytest.raises(ValueError, match="finite"):
+        fit_dwls(stats_, model, start=np.full(model.n_free, np.nan))

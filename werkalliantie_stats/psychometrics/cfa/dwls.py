@@ -464,6 +464,10 @@ def _check_inputs(stats_, model, start):
             raise TypeError(f"{_FUNC}: give `start` (the model has no start(stats) method)")
         start = model.start(stats_)
     start = np.asarray(start, dtype=float)
+    n_free = getattr(model, "n_free", start.size)
+    if start.ndim != 1 or start.size != n_free or not np.all(np.isfinite(start)):
+        raise ValueError(f"{_FUNC}: `start` must be {n_free} finite values (one per free "
+                         f"parameter), got shape {start.shape}, e.g. {start.ravel()[:3]}")
     size = model.implied(start).size
     expected = _stack(stats_).vector.size
     if size != expected:
