@@ -57,6 +57,11 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, list]:
 
 
 def _check_status(status: pd.Series, func: str, event: str, causes: Sequence | None) -> None:
+    fractional = status != np.round(status)
+    if fractional.any():
+        raise ValueError(f"{func}: column {event!r} must hold integer codes; "
+                         f"{int(fractional.sum())} row(s) do not, e.g. "
+                         f"{status[fractional].iloc[0]!r} in row {status[fractional].index[0]!r}")
     allowed = {0.0, 1.0} if causes is None else {0.0, *map(float, causes)}
     bad = ~status.isin(allowed)
     if bad.any():

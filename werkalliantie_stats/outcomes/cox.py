@@ -59,9 +59,10 @@ class CoxResult(ResultMixin):
                  + (f" ({self.n_dropped} incomplete rows dropped)" if self.n_dropped else ""),
                  f"ties = {self.ties}; CI level = {self.level}"
                  + ("; robust (cluster) SEs" if self.robust else ""), "",
-                 format_table(self.table.drop(columns="term"), digits), "",
-                 f"Concordance = {self.concordance:.{digits}f} "
-                 f"(se = {self.concordance_se:.{digits}f})"]
+                 format_table(self.table.drop(columns="term"), digits), ""]
+        if np.isfinite(self.concordance):
+            lines.append(f"Concordance = {self.concordance:.{digits}f} "
+                         f"(se = {self.concordance_se:.{digits}f})")
         labels = (("likelihood_ratio", "Likelihood ratio test"), ("wald", "Wald test"),
                   ("score", "Score (logrank) test"), ("robust_score", "Robust score test"))
         for name, label in labels:

@@ -174,8 +174,12 @@ fg_efron <- coxph(Surv(fgstart, fgstop, fgstatus) ~ age + male, weights = fgwt, 
                   cluster = id)
 fg_breslow <- coxph(Surv(fgstart, fgstop, fgstatus) ~ age + male, weights = fgwt, data = fgd,
                     cluster = id, ties = "breslow")
-fg_hgb <- coxph(Surv(fgstart, fgstop, fgstatus) ~ age + male + hgb, weights = fgwt, data = fgd,
-                cluster = id)
+# With a predictor that has missing values, finegray() is run on the complete cases so that
+# the censoring distribution G is estimated on the analysed sample (our convention).
+mgc <- mg[!is.na(mg$hgb), c("id", "etime", "fstat", "age", "male", "hgb")]
+fgd_hgb <- finegray(Surv(etime, fstat) ~ ., data = mgc, etype = "pcm")
+fg_hgb <- coxph(Surv(fgstart, fgstop, fgstatus) ~ age + male + hgb, weights = fgwt,
+                data = fgd_hgb, cluster = id)
 crr_fit <- crr(mg$etime, mg$event, cov1 = cbind(age = mg$age, male = mg$male), failcode = 1,
                cencode = 0)
 crr_tab <- data.frame(term = names(crr_fit$coef), estimate = unname(crr_fit$coef),
