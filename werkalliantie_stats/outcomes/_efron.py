@@ -146,33 +146,34 @@ class CoxFit:
 
 
 def fit_cox(problem: CoxProblem, max_iter: int = 50, tol: float = 1e-12) -> CoxFit:
-    """Newton–Raphson from ``beta = 0`` with step halving (as R's coxph)."""
+    """Newton–Raphson from ``beta = 0`` with step halving, converged on the log-likelihood
+    (as R's coxph, with a tighter tolerance); warns when a coefficient may be infinite."""
     p = problem.X.shape[1]
     beta = np.zeros(p)
     ll0, u0, i0 = loglik_score_info(problem, beta)
     ll, u, info = ll0, u0, i0
-    converged = False
-    iterations = 0
-    while iterations < max_iter:
+    converged, iterations = False, 0
+    while iterations < max_iter and not converged:
         iterations += 1
-        step = np.linalg.solve(info, u)
-        new = beta + step
-        ll_new, u_new, info_new = loglik_score_info(problem, new)
-        halvings = 0
-        while (not np.isfinite(ll_new) or ll_new < ll - 1e-12 * abs(ll)) and halvings < 30:
-            new = (beta + new) / 2
+        new = beta + np.linalg.solve(info, u)
+        with np.errstate(over="ignore", invalid="ignore"):
             ll_new, u_new, info_new = loglik_score_info(problem, new)
-            halvings += 1
-        done = abs(ll_new - ll) <= tol * abs(ll) and np.max(np.abs(new - beta)) < 1e-8
+            halvings = 0
+            while (not np.isfinite(ll_new) or ll_new < ll - tol * abs(ll)) and halvings < 30:
+                new = (beta + new) / 2
+                ll_new, u_new, info_new = loglik_score_info(problem, new)
+                halvings += 1
+        converged = abs(ll_new - ll) <= tol * abs(ll)
         beta, ll, u, info = new, ll_new, u_new, info_new
-        if done:
-            converged = True
-            break
-    if not converged:
-        warnings.warn(f"cox: Newton-Raphson did not converge in {max_iter} iterations "
-                      f"(coefficients {np.round(beta, 4).tolist()}); a coefficient may be "
-                      f"infinite (monotone likelihood): check predictors that separate "
-                      f"events from non-events", ConvergenceWarning, stacklevel=3)
+    next_step = np.abs(np.linalg.solve(info, u))
+    infinite = np.flatnonzero(next_step > np.sqrt(1e-9) * (1 + np.abs(beta)))
+    if not converged or infinite.size:
+        reason = (f"did not converge in {max_iter} iterations" if not converged else
+                  "converged in the log-likelihood before coefficient(s) "
+                  f"{(infinite + 1).tolist()}")
+        warnings.warn(f"cox: Newton-Raphson {reason}; a coefficient may be infinite (monotone "
+                      f"likelihood, e.g. a predictor that separates events from non-events): "
+                      f"drop or recode that predictor", ConvergenceWarning, stacklevel=3)
     return CoxFit(beta, ll, ll0, info, u0, i0, iterations, converged)
 
 

@@ -17,7 +17,13 @@ import pandas as pd
 from .._validation import check_columns, check_frame, numeric_frame
 from ..exceptions import WerkalliantieWarning
 
-__all__ = ["SurvivalData", "as_name_list", "prepare_survival", "warn_singleton_clusters"]
+__all__ = ["SurvivalData", "as_name_list", "plain", "prepare_survival",
+           "warn_singleton_clusters"]
+
+
+def plain(value: object) -> object:
+    """A NumPy scalar as the Python value (so that messages show ``5``, not ``np.int64(5)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,15 @@ def _check_status(status: pd.Series, func: str, event: str, causes: Sequence | N
     if fractional.any():
         raise ValueError(f"{func}: column {event!r} must hold integer codes; "
                          f"{int(fractional.sum())} row(s) do not, e.g. "
-                         f"{status[fractional].iloc[0]!r} in row {status[fractional].index[0]!r}")
+                         f"{plain(status[fractional].iloc[0])!r} in row "
+                         f"{plain(status[fractional].index[0])!r}")
     allowed = {0.0, 1.0} if causes is None else {0.0, *map(float, causes)}
     bad = ~status.isin(allowed)
     if bad.any():
         what = "0/1" if causes is None else f"0 (censored) or one of the causes {list(causes)}"
         raise ValueError(f"{func}: column {event!r} must be coded {what}; "
-                         f"{int(bad.sum())} row(s) are not, e.g. {status[bad].iloc[0]!r} "
-                         f"in row {status[bad].index[0]!r}")
+                         f"{int(bad.sum())} row(s) are not, e.g. {plain(status[bad].iloc[0])!r} "
+                         f"in row {plain(status[bad].index[0])!r}")
 
 
 def _check_times(frame: pd.DataFrame, func: str, duration: str, entry: str | None) -> None:
@@ -76,21 +83,22 @@ def _check_times(frame: pd.DataFrame, func: str, duration: str, entry: str | Non
     bad = stop <= 0
     if bad.any():
         raise ValueError(f"{func}: column {duration!r} must hold positive durations; "
-                         f"{int(bad.sum())} row(s) are <= 0, e.g. {stop[bad].iloc[0]!r} in row "
-                         f"{stop[bad].index[0]!r}")
+                         f"{int(bad.sum())} row(s) are <= 0, e.g. "
+                         f"{plain(stop[bad].iloc[0])!r} in row {plain(stop[bad].index[0])!r}")
     if entry is not None:
         late = frame[entry] >= stop
         if late.any():
             i = late[late].index[0]
             raise ValueError(f"{func}: entry column {entry!r} must be earlier than {duration!r} "
                              f"(the event or censoring time); {int(late.sum())} row(s) enter at "
-                             f"or after their end of follow-up, e.g. row {i!r}: "
-                             f"{entry}={frame.at[i, entry]!r}, {duration}={stop[i]!r}")
+                             f"or after their end of follow-up, e.g. row {plain(i)!r}: "
+                             f"{entry}={plain(frame.at[i, entry])!r}, "
+                             f"{duration}={plain(stop[i])!r}")
         negative = frame[entry] < 0
         if negative.any():
             raise ValueError(f"{func}: entry column {entry!r} must be >= 0; e.g. "
-                             f"{frame[entry][negative].iloc[0]!r} in row "
-                             f"{frame[entry][negative].index[0]!r}")
+                             f"{plain(frame[entry][negative].iloc[0])!r} in row "
+                             f"{plain(frame[entry][negative].index[0])!r}")
 
 
 def _check_constant(X: pd.DataFrame, func: str) -> None:
@@ -98,7 +106,7 @@ def _check_constant(X: pd.DataFrame, func: str) -> None:
         values = X[col].to_numpy()
         if values.size and np.all(values == values[0]):
             raise ValueError(f"{func}: predictor {col!r} is constant in the sample (every "
-                             f"complete row has the value {values[0]!r}); drop it from "
+                             f"complete row has the value {plain(values[0])!r}); drop it from "
                              f"`predictors`")
 
 
@@ -106,11 +114,15 @@ def prepare_survival(data: pd.DataFrame, func: str, duration: str, event: str,
                      predictors: Sequence[str] = (), *, entry: str | None = None,
                      strata: Sequence[str] = (), cluster: str | None = None,
                      weights: str | None = None, group: str | None = None,
-                     causes: Sequence | None = None) -> SurvivalData:
+                     causes: Sequence | None = None, missing: str = "drop") -> SurvivalData:
     """Validate the columns, drop incomplete rows and return arrays.
 
     ``causes`` is None for a 0/1 event column; otherwise the allowed non-zero cause codes.
+    ``missing="drop"`` drops incomplete rows (counted in ``n_dropped``); ``"raise"`` makes
+    them an error.
     """
+    if missing not in ("drop", "raise"):
+        raise ValueError(f"{func}: `missing` must be 'drop' or 'raise', got {missing!r}")
     check_frame(data, func)
     for arg, name in (("duration", duration), ("event", event)):
         if not isinstance(name, str):
@@ -123,6 +135,13 @@ def prepare_survival(data: pd.DataFrame, func: str, duration: str, event: str,
     keys = [c for c in (*strata, cluster, group) if c is not None]
     complete = numeric.notna().all(axis=1) & data[keys].notna().all(axis=1)
     n_dropped = int((~complete).sum())
+    if n_dropped and missing == "raise":
+        used = list(dict.fromkeys(num_cols + keys))
+        holes = data.loc[~complete, used].isna().sum()
+        raise ValueError(f"{func}: {n_dropped} row(s) have missing values (e.g. row "
+                         f"{plain(data.index[~complete][0])!r}); missing per column: "
+                         f"{holes[holes > 0].to_dict()}; pass missing='drop' to analyse the "
+                         f"complete rows")
     if not complete.any():
         raise ValueError(f"{func}: no row is complete in columns {list(dict.fromkeys(names))}")
     num = numeric.loc[complete]
@@ -131,7 +150,7 @@ def prepare_survival(data: pd.DataFrame, func: str, duration: str, event: str,
     if weights is not None and (num[weights] <= 0).any():
         bad = num[weights][num[weights] <= 0]
         raise ValueError(f"{func}: weights in {weights!r} must be positive, e.g. "
-                         f"{bad.iloc[0]!r} in row {bad.index[0]!r}")
+                         f"{plain(bad.iloc[0])!r} in row {plain(bad.index[0])!r}")
     X = num[list(predictors)]
     _check_constant(X, func)
     rows = data.loc[complete]

@@ -18,7 +18,7 @@ from scipy import stats
 from .._results import ResultMixin, format_table
 from ..exceptions import FewEventsWarning
 from ._gray_test import gray_statistic
-from ._survival_data import prepare_survival
+from ._survival_data import plain, prepare_survival
 
 __all__ = ["CumulativeIncidenceResult", "cumulative_incidence", "event_causes"]
 
@@ -206,8 +206,8 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
         rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
         for cause in causes:
             if not np.any(sd.status[rows] == cause):
-                warnings.warn(f"{func}: no events of cause {cause!r}"
-                              + (f" in group {label!r}" if label is not None else "")
+                warnings.warn(f"{func}: no events of cause {plain(cause)!r}"
+                              + (f" in group {plain(label)!r}" if label is not None else "")
                               + "; its incidence is 0 throughout", FewEventsWarning,
                               stacklevel=2)
             curve = _cuminc_curve(sd.stop[rows], sd.status[rows], cause)

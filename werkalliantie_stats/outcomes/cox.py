@@ -97,9 +97,10 @@ def coef_table(terms: list[str], beta: np.ndarray, naive: np.ndarray,
                           "statistic": beta / use,
                           "p_value": 2 * stats.norm.sf(np.abs(beta / use)),
                           "ci_lower": beta - z * use, "ci_upper": beta + z * use}, index=terms)
-    table["hazard_ratio"] = np.exp(beta)
-    table["hr_ci_lower"] = np.exp(table["ci_lower"])
-    table["hr_ci_upper"] = np.exp(table["ci_upper"])
+    with np.errstate(over="ignore"):     # an infinite coefficient gives an infinite HR
+        table["hazard_ratio"] = np.exp(beta)
+        table["hr_ci_lower"] = np.exp(table["ci_lower"])
+        table["hr_ci_upper"] = np.exp(table["ci_upper"])
     return table
 
 
@@ -116,7 +117,7 @@ def _robust_parts(problem: CoxProblem, beta: np.ndarray, naive: np.ndarray,
 def cox(data: pd.DataFrame, duration: str, event: str, predictors: str | Sequence[str],
         cluster: str | None = None, strata: str | Sequence[str] | None = None,
         entry: str | None = None, weights: str | None = None, level: float = 0.95,
-        robust: bool | None = None, ties: str = "efron") -> CoxResult:
+        robust: bool | None = None, ties: str = "efron", missing: str = "drop") -> CoxResult:
     """Cox proportional-hazards regression with Efron ties, as R's ``coxph``.
 
     Parameters
@@ -145,6 +146,9 @@ def cox(data: pd.DataFrame, duration: str, event: str, predictors: str | Sequenc
         Force robust SEs on/off; default as R (on with a cluster or non-integer weights).
     ties : {"efron", "breslow"}
         Tie handling.
+    missing : {"drop", "raise"}
+        Rows with a missing value in a used column are dropped (their number is
+        ``n_dropped`` and is printed by ``summary()``), or make an error.
 
     Returns
     -------
@@ -203,7 +207,7 @@ def cox(data: pd.DataFrame, duration: str, event: str, predictors: str | Sequenc
         raise ValueError(f"{func}: `predictors` must name at least one column")
     sd = prepare_survival(data, func, duration, event, predictors, entry=entry,
                           strata=as_name_list(strata, func, "strata"), cluster=cluster,
-                          weights=weights)
+                          weights=weights, missing=missing)
     return _fit(sd, level, robust, ties, cluster, weights)
 
 

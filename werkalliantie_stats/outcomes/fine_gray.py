@@ -81,7 +81,8 @@ def _fine_gray_problem(sd, cause, ties: str, events_first: bool
 def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
               predictors: str | Sequence[str], cluster: str | None = None,
               weights: str | None = None, level: float = 0.95,
-              convention: str = "finegray", ties: str | None = None) -> FineGrayResult:
+              convention: str = "finegray", ties: str | None = None,
+              missing: str = "drop") -> FineGrayResult:
     """Fine–Gray proportional subdistribution hazards model for one cause.
 
     Parameters
@@ -110,6 +111,8 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
         differ from crr's by < 1% on mgus2).
     ties : {"efron", "breslow"}, optional
         Tie handling; default Efron for ``"finegray"`` and Breslow for ``"crr"``.
+    missing : {"drop", "raise"}
+        Drop rows with missing values (counted in ``n_dropped``) or make them an error.
 
     Returns
     -------
@@ -168,7 +171,7 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
     if not 0 < level < 1:
         raise ValueError(f"{func}: `level` must be in (0, 1), got {level!r}")
     sd = prepare_survival(data, func, duration, event, predictors, cluster=cluster,
-                          weights=weights, causes=_all_codes(data, event))
+                          weights=weights, causes=_all_codes(data, event), missing=missing)
     _check_cause(sd.status, cause, func, event)
     problem, subject = _fine_gray_problem(sd, cause, ties, events_first=convention == "finegray")
     clusters = (sd.cluster if sd.cluster is not None else np.arange(sd.stop.size))[subject]

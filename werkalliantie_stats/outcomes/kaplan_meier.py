@@ -13,7 +13,7 @@ from scipy import stats
 from .._results import ResultMixin, format_table
 from ..exceptions import FewEventsWarning
 from ._risk_sets import RiskSets
-from ._survival_data import prepare_survival
+from ._survival_data import plain, prepare_survival
 
 __all__ = ["KaplanMeierResult", "kaplan_meier"]
 
@@ -204,8 +204,9 @@ def kaplan_meier(data: pd.DataFrame, duration: str, event: str, group: str | Non
         rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
         start, stop, status = sd.start[rows], sd.stop[rows], sd.status[rows]
         if not np.any(status == 1):
-            warnings.warn(f"{func}: group {label!r} of {group!r} has no events; its curve stays "
-                          f"at 1 and its median is undefined", FewEventsWarning, stacklevel=2)
+            warnings.warn(f"{func}: group {plain(label)!r} of {group!r} has no events; its curve "
+                          f"stays at 1 and its median is undefined", FewEventsWarning,
+                          stacklevel=2)
         curve = _curve(start, stop, status, conf_type, z)
         first = 0.0 if entry is None else float(min(0.0, start.min()))
         med = {"n": int(rows.sum()), "n_events": int(np.sum(status == 1)),

@@ -13,7 +13,7 @@ from scipy import stats
 from .._results import ResultMixin, format_table
 from ..exceptions import FewEventsWarning
 from ._risk_sets import RiskSets
-from ._survival_data import as_name_list, prepare_survival
+from ._survival_data import as_name_list, plain, prepare_survival
 
 __all__ = ["LogrankResult", "logrank_test"]
 
@@ -123,7 +123,7 @@ def logrank_test(data: pd.DataFrame, duration: str, event: str, group: str,
         obs, exp, var = obs + o, exp + e, var + v
     for label, o in zip(labels, obs, strict=True):
         if o == 0:
-            warnings.warn(f"{func}: group {label!r} of {group!r} has no events; the test "
+            warnings.warn(f"{func}: group {plain(label)!r} of {group!r} has no events; the test "
                           f"still runs but compares against an empty group",
                           FewEventsWarning, stacklevel=2)
     keep = np.flatnonzero(exp > 0)[1:]
