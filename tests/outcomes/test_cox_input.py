@@ -45,6 +45,7 @@ def test_event_not_zero_one_is_rejected(rossi):
     rossi.loc[3, "arrest"] = 2
     with pytest.raises(ValueError, match=r"cox: column 'arrest' must be coded 0/1.*2"):
         wo.cox(rossi, "week", "arrest", P3)
+    rossi["arrest"] = rossi["arrest"].astype(float)
     rossi.loc[3, "arrest"] = 0.5
     with pytest.raises(ValueError, match="integer codes"):
         wo.kaplan_meier(rossi, "week", "arrest")
