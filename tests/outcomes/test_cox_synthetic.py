@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from survival_frames import read_reference_json
+from survival_frames import read_reference_csv, read_reference_json
 
 import werkalliantie_stats.outcomes as wo
 
@@ -57,6 +57,25 @@ def start_stop(s: pd.DataFrame, wave2_day: float = 200) -> pd.DataFrame:
                                    arrest=s.loc[~two, "arrest"],
                                    alliance=s.loc[~two, "alliance_client"])
     return pd.concat([early, late, one], ignore_index=True)
+
+
+def test_start_stop_frame_equals_tmerge_and_the_manual_split(sup):
+    # In R: tmerge(..., arrest = event(event_day, arrest)); tmerge(..., tdc(day, alliance))
+    wave2 = sup.loc[sup["alliance_client2"].notna(), ["dyad_id", "alliance_client2"]]
+    wave2 = wave2.rename(columns={"alliance_client2": "alliance"}).assign(day=200)
+    base = sup[["dyad_id", "officer_id", "risk_baseline", "event_day", "arrest",
+                "alliance_client"]].rename(columns={"alliance_client": "alliance"})
+    ss = wo.start_stop_frame(base, "dyad_id", "event_day", "arrest", wave2, "day")
+    ref = read_reference_csv("outcomes/survival/synthetic_start_stop.csv")
+    assert len(ss) == len(ref)
+    np.testing.assert_array_equal(ss["dyad_id"], ref["dyad_id"])
+    np.testing.assert_allclose(ss[["start", "stop", "arrest", "alliance"]].to_numpy(float),
+                               ref[["tstart", "tstop", "arrest", "alliance"]].to_numpy(float))
+    manual = start_stop(sup).sort_values(["dyad_id", "start"], ignore_index=True)
+    np.testing.assert_allclose(ss["alliance"], manual["alliance"])
+    fit = wo.cox(ss, "stop", "arrest", ["alliance", "risk_baseline"], entry="start",
+                 cluster="officer_id")
+    _check_cox(fit, REF["start_stop_cluster"])
 
 
 def _check_cox(fit, ref) -> None:

@@ -171,8 +171,9 @@ def cox(data: pd.DataFrame, duration: str, event: str, predictors: str | Sequenc
     Time-varying covariates (alliance measured at wave 1 and wave 2) use start–stop rows:
     a client whose wave-2 score is measured on day 200 and who is rearrested on day 350
     has rows ``(0, 200]`` with the wave-1 score and ``event = 0`` and ``(200, 350]`` with
-    the wave-2 score and ``event = 1``; pass ``entry="start", duration="stop"`` and
-    ``cluster="client_id"`` (or the officer id) so that SEs account for the repeated rows.
+    the wave-2 score and ``event = 1``; :func:`start_stop_frame` builds these rows. Pass
+    ``entry="start", duration="stop"`` and ``cluster="client_id"`` (or the officer id) so
+    that SEs account for the repeated rows.
 
     References
     ----------

@@ -61,8 +61,24 @@ one <- data.frame(dyad_id = sup$dyad_id[!two], officer_id = sup$officer_id[!two]
                   stop = sup$event_day[!two], arrest = sup$arrest[!two],
                   alliance = sup$alliance_client[!two], risk_baseline = sup$risk_baseline[!two])
 ss <- rbind(early, late, one)
-tv_fit <- coxph(Surv(start, stop, arrest) ~ alliance + risk_baseline, data = ss,
+# The same frame built with tmerge (baseline entered as a change at day 0), exported so that
+# start_stop_frame() can be compared with it row by row.
+ch <- rbind(data.frame(dyad_id = sup$dyad_id, day = 0, alliance = sup$alliance_client),
+            data.frame(dyad_id = sup$dyad_id, day = 200,
+                       alliance = sup$alliance_client2)[!is.na(sup$alliance_client2), ])
+tm <- tmerge(sup[, c("dyad_id", "officer_id", "risk_baseline", "event_day")], sup, id = dyad_id,
+             arrest = event(event_day, arrest))
+tm <- tmerge(tm, ch, id = dyad_id, alliance = tdc(day, alliance))
+stopifnot(nrow(tm) == nrow(ss))
+con <- file(file.path(outdir, "synthetic_start_stop.csv"), "w")
+writeLines(paste("#", stamp), con)
+write.csv(tm[order(tm$dyad_id, tm$tstart), c("dyad_id", "tstart", "tstop", "arrest", "alliance")],
+          con, row.names = FALSE)
+close(con)
+tv_fit <- coxph(Surv(tstart, tstop, arrest) ~ alliance + risk_baseline, data = tm,
                 cluster = officer_id)
+stopifnot(all.equal(coef(tv_fit), coef(coxph(Surv(start, stop, arrest) ~ alliance +
+                                               risk_baseline, data = ss, cluster = officer_id))))
 
 km <- summary(survfit(Surv(event_day, arrest) ~ good, data = sup, conf.type = "log-log"))
 km_tab <- summary(survfit(Surv(event_day, arrest) ~ good, data = sup, conf.type = "log-log"))$table
