@@ -25,7 +25,8 @@ def fits():
     }
 
 
-CASES = [("rossi", "km"), ("rossi", "rank"), ("rossi", "identity"), ("rossi_strata", "km"),
+CASES = [("rossi", "km"), ("rossi", "rank"), ("rossi", "identity"), ("rossi", "log"),
+         ("rossi_strata", "km"),
          ("heart_cluster", "km"), ("rossi_weights", "km")]
 
 

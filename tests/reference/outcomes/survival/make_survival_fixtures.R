@@ -80,7 +80,7 @@ write_json_fixture(lapply(fits, cox_summary), "cox.json")
 
 # ---- cox.zph (survival >= 3 score test) ---------------------------------------------------
 zph <- list()
-for (tr in c("km", "rank", "identity")) {
+for (tr in c("km", "rank", "identity", "log")) {
   z <- cox.zph(fits$rossi, transform = tr)$table
   zph[[paste0("rossi_", tr)]] <- data.frame(term = rownames(z), z, row.names = NULL)
 }
