@@ -37,6 +37,9 @@ def _models(rossi, heart, mgus2):
                                         entry="start", cluster="id"),
         # coxph(Surv(etime, event == 1) ~ age + male)
         "mgus2_cause1": lambda: wo.cox(m, "etime", "cause1", ["age", "male"]),
+        # coxph(..., weights = w, cluster = cl, ties = "breslow")
+        "rossi_breslow_weights": lambda: wo.cox(rossi, "week", "arrest", ["fin", "age", "prio"],
+                                                weights="w", cluster="cl", ties="breslow"),
     }
 
 

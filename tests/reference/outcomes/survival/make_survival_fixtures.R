@@ -74,7 +74,9 @@ fits <- list(
                                data = rossi, cluster = cl),
   heart_cluster = coxph(Surv(start, stop, event) ~ age + year + surgery + transplant,
                         data = heart, cluster = id),
-  mgus2_cause1 = coxph(Surv(etime, event == 1) ~ age + male, data = mg)
+  mgus2_cause1 = coxph(Surv(etime, event == 1) ~ age + male, data = mg),
+  rossi_breslow_weights = coxph(Surv(week, arrest) ~ fin + age + prio, data = rossi,
+                                weights = w, cluster = cl, ties = "breslow")
 )
 write_json_fixture(lapply(fits, cox_summary), "cox.json")
 
