@@ -105,6 +105,16 @@ def test_singleton_clusters_warn(rossi):
     np.testing.assert_allclose(fit.table["robust_se"], plain.table["robust_se"])
 
 
+def test_fine_gray_warnings_name_fine_gray_and_point_at_the_caller():
+    m = mgus2_frame().assign(cid=lambda d: np.arange(len(d)))
+    with pytest.warns(WerkalliantieWarning, match="fine_gray: every cluster in 'cid'") as rec:
+        wo.fine_gray(m, "etime", "event", 1, ["age"], cluster="cid")
+    assert rec[0].filename == __file__
+    with pytest.warns(FewEventsWarning, match="fine_gray: .* events for 2 predictor") as rec:
+        wo.fine_gray(m.iloc[:150], "etime", "event", 1, ["age", "male"])
+    assert rec[0].filename == __file__
+
+
 def test_unknown_columns_are_named_with_a_suggestion(rossi):
     with pytest.raises(ValueError, match=r"'prior' \(did you mean 'prio'\?\)"):
         wo.cox(rossi, "week", "arrest", ["fin", "prior"])

@@ -145,7 +145,8 @@ class CoxFit:
     converged: bool
 
 
-def fit_cox(problem: CoxProblem, max_iter: int = 50, tol: float = 1e-12) -> CoxFit:
+def fit_cox(problem: CoxProblem, max_iter: int = 50, tol: float = 1e-12,
+            func: str = "cox") -> CoxFit:
     """Newton–Raphson from ``beta = 0`` with step halving, converged on the log-likelihood
     (as R's coxph, with a tighter tolerance); warns when a coefficient may be infinite."""
     p = problem.X.shape[1]
@@ -171,9 +172,9 @@ def fit_cox(problem: CoxProblem, max_iter: int = 50, tol: float = 1e-12) -> CoxF
         reason = (f"did not converge in {max_iter} iterations" if not converged else
                   "converged in the log-likelihood before coefficient(s) "
                   f"{(infinite + 1).tolist()}")
-        warnings.warn(f"cox: Newton-Raphson {reason}; a coefficient may be infinite (monotone "
+        warnings.warn(f"{func}: Newton-Raphson {reason}; a coefficient may be infinite (monotone "
                       f"likelihood, e.g. a predictor that separates events from non-events): "
-                      f"drop or recode that predictor", ConvergenceWarning, stacklevel=3)
+                      f"drop or recode that predictor", ConvergenceWarning, stacklevel=4)
     return CoxFit(beta, ll, ll0, info, u0, i0, iterations, converged)
 
 

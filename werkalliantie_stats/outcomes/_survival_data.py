@@ -180,4 +180,4 @@ def warn_singleton_clusters(cluster: np.ndarray, func: str, name: str) -> None:
         warnings.warn(f"{func}: every cluster in {name!r} has a single row, so the cluster-robust "
                       f"SEs are the ordinary (independent-rows) sandwich; check that {name!r} "
                       f"identifies the clusters (e.g. the officer id)",
-                      WerkalliantieWarning, stacklevel=3)
+                      WerkalliantieWarning, stacklevel=4)

@@ -209,14 +209,14 @@ def cox(data: pd.DataFrame, duration: str, event: str, predictors: str | Sequenc
     sd = prepare_survival(data, func, duration, event, predictors, entry=entry,
                           strata=as_name_list(strata, func, "strata"), cluster=cluster,
                           weights=weights, missing=missing)
-    return _fit(sd, level, robust, ties, cluster, weights)
+    return _fit(sd, level, robust, ties, cluster, weights, func=func)
 
 
 def _fit(sd, level: float, robust: bool | None, ties: str, cluster: str | None,
          weights: str | None, problem: CoxProblem | None = None,
-         cluster_codes: np.ndarray | None = None, with_concordance: bool = True) -> CoxResult:
+         cluster_codes: np.ndarray | None = None, with_concordance: bool = True,
+         func: str = "cox") -> CoxResult:
     """Fit, variances, tests and concordance for prepared data (also used by Fine–Gray)."""
-    func = "cox"
     if problem is None:
         problem = CoxProblem(sd.start, sd.stop, (sd.status == 1).astype(int),
                              sd.X - sd.X.mean(axis=0), sd.weights, sd.strata, ties)
@@ -229,14 +229,14 @@ def _fit(sd, level: float, robust: bool | None, ties: str, cluster: str | None,
         warnings.warn(f"{func}: {n_events} events for {p} predictor(s) (fewer than 10 per "
                       f"predictor); estimates and SEs may be unstable: use fewer predictors",
                       FewEventsWarning, stacklevel=3)
-    fit = fit_cox(problem)
+    fit = fit_cox(problem, func=func)
     naive = np.linalg.inv(fit.info)
     if cluster_codes is None:
         cluster_codes = sd.cluster
     if robust is None:
         robust = cluster_codes is not None or bool(np.any(sd.weights != np.round(sd.weights)))
-    if cluster_codes is not None and cluster is not None:
-        warn_singleton_clusters(cluster_codes, func, cluster)
+    if sd.cluster is not None and cluster is not None:
+        warn_singleton_clusters(sd.cluster, func, cluster)
     if robust and cluster_codes is None:
         cluster_codes = np.arange(problem.stop.size)
     rvar, rscore = (_robust_parts(problem, fit.beta, naive, cluster_codes) if robust
