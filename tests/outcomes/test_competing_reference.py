@@ -115,6 +115,7 @@ def test_fine_gray_matches_finegray_coxph(name, predictors, kwargs):
                       ("robust_score", "robust_score")]:
         np.testing.assert_allclose(fit.tests.at[test, "statistic"], ref[key], rtol=1e-3)
     assert fit.n_events == ref["nevent"] and fit.cause == 1
+    assert "cause = 1 (others compete); convention = finegray" in fit.summary()
 
 
 def test_fine_gray_crr_convention_reproduces_crr_estimates():

@@ -26,6 +26,11 @@ class FineGrayResult(CoxResult):
     convention: str = "finegray"
     _title = "Fine–Gray subdistribution hazards model"
 
+    def summary(self, digits: int = 3) -> str:
+        head, _, rest = super().summary(digits).partition("\n\n")
+        return (f"{head}\ncause = {self.cause!r} (others compete); convention = "
+                f"{self.convention}\n\n{rest}")
+
 
 def _check_cause(status: np.ndarray, cause, func: str, event: str) -> None:
     if not np.any(status == cause):

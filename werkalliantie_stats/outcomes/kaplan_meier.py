@@ -45,7 +45,7 @@ class KaplanMeierResult(ResultMixin):
     def summary(self, digits: int = 3) -> str:
         parts = [self._title, "=" * len(self._title),
                  f"pointwise CIs: {self.conf_type} transform, level {self.level}", "",
-                 format_table(self.median, digits)]
+                 format_table(self.median.drop(columns="group", errors="ignore"), digits)]
         if self.at_times is not None:
             parts += ["", format_table(self.at_times, digits)]
         return "\n".join(parts)
