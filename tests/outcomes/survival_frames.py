@@ -1,21 +1,16 @@
 """Shared data for the survival tests: the committed R exports, recoded as in the R script.
 
-Imported by tests/outcomes/test_km*.py, test_cox*.py, test_ph*.py and test_competing*.py
-(pytest puts tests/outcomes on sys.path; tests/ is added here so that ``reference_io``
-imports when only tests/outcomes is collected).
+Imported by tests/outcomes/test_km*.py, test_cox*.py, test_ph*.py and test_competing*.py.
 """
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reference_io import read_reference_csv, read_reference_json
+from tests.reference_io import read_reference_csv, read_reference_json
 
 __all__ = ["heart_frame", "mgus2_frame", "read_reference_csv", "read_reference_json",
            "rossi_frame"]
