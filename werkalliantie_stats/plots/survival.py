@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..outcomes.competing import CumulativeIncidenceResult
+    from ..outcomes.kaplan_meier import KaplanMeierResult
 
 __all__ = ["cumulative_incidence_plot", "km_plot"]
 
@@ -28,9 +36,9 @@ def _at_risk_counts(part: pd.DataFrame, ticks: np.ndarray) -> list[int]:
     return [int(n_risk[i]) if i < times.size else 0 for i in idx]
 
 
-def km_plot(km_result, ax=None, at_risk: bool = True, ci: bool = True,
-            censor_marks: bool = True):
-    """Plot Kaplan–Meier curves (step functions with CI bands) and a number-at-risk table.
+def km_plot(km_result: KaplanMeierResult, ax: Axes | None = None, at_risk: bool = True,
+            ci: bool = True, censor_marks: bool = True) -> Axes:
+    r"""Plot Kaplan–Meier curves (step functions with CI bands) and a number-at-risk table.
 
     Parameters
     ----------
@@ -47,6 +55,39 @@ def km_plot(km_result, ax=None, at_risk: bool = True, ci: bool = True,
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Each curve is the right-continuous step function :math:`\hat S(t)` from
+    ``km_result.table`` starting at :math:`\hat S(0) = 1`, with the pointwise band
+    ``[ci_lower, ci_upper]`` of the transform chosen in :func:`kaplan_meier`. The table under
+    the axes gives, per group, the number at risk :math:`n(\tau) = \#\{i: T_i \ge \tau\}` at
+    each x tick :math:`\tau` (as ``survminer::ggsurvplot(risk.table = TRUE)``).
+
+    References
+    ----------
+    1. Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete
+       observations. JASA 53, 457–481.
+    2. Pocock, S. J., Clayton, T. C. & Altman, D. G. (2002). Survival plots of time-to-event
+       outcomes in clinical trials: good practice and pitfalls. Lancet 359, 1686–1689.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> import werkalliantie_stats.outcomes as wo
+    >>> from werkalliantie_stats.plots.survival import km_plot
+    >>> df = pd.DataFrame({"days": [5, 8, 9, 12, 15, 20, 22, 30, 31, 40],
+    ...                    "rearrest": [1, 1, 0, 1, 1, 1, 0, 1, 0, 0],
+    ...                    "good": [0, 0, 0, 0, 1, 0, 1, 1, 1, 1]})
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = km_plot(wo.kaplan_meier(df, "days", "rearrest", group="good"), ax=ax)
+    >>> # In R: survminer::ggsurvplot(survfit(Surv(days, rearrest) ~ good, df), risk.table = TRUE)
+    >>> [line.get_label() for line in ax.get_lines()][:2]
+    ['0', '1']
+    >>> plt.close(fig)
     """
     ax = _axes(ax)
     table = km_result.table
@@ -87,8 +128,9 @@ def _at_risk_table(ax, parts) -> None:
             ax.text(tick, y, str(n), transform=blend, ha="center", fontsize="small")
 
 
-def cumulative_incidence_plot(cif_result, ax=None, ci: bool = True):
-    """Plot cumulative incidence curves, one per cause (and group).
+def cumulative_incidence_plot(cif_result: CumulativeIncidenceResult, ax: Axes | None = None,
+                              ci: bool = True) -> Axes:
+    r"""Plot cumulative incidence curves, one per cause (and group).
 
     Parameters
     ----------
@@ -101,6 +143,38 @@ def cumulative_incidence_plot(cif_result, ax=None, ci: bool = True):
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Each curve is the Aalen–Johansen step function
+    :math:`\hat F_k(t) = \sum_{t_j \le t} \hat S(t_j-) d_{kj}/n_j` from ``cif_result.table``,
+    starting at 0, with its pointwise log(-log) band. Curves of all causes are drawn on one
+    axis: at any t their sum plus the all-cause survival is 1.
+
+    References
+    ----------
+    1. Aalen, O. O. & Johansen, S. (1978). An empirical transition matrix for
+       non-homogeneous Markov chains based on censored observations. Scand. J. Statist. 5,
+       141–150.
+    2. Gray, R. J. (1988). A class of K-sample tests for comparing the cumulative incidence
+       of a competing risk. Annals of Statistics 16, 1141–1154.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> import werkalliantie_stats.outcomes as wo
+    >>> from werkalliantie_stats.plots.survival import cumulative_incidence_plot
+    >>> df = pd.DataFrame({"day": [20, 35, 35, 60, 90, 120, 150, 200, 240, 300],
+    ...                    "first_event": [1, 2, 1, 0, 1, 2, 0, 1, 0, 0]})
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = cumulative_incidence_plot(wo.cumulative_incidence(df, "day", "first_event"), ax=ax)
+    >>> # In R: plot(cmprsk::cuminc(df$day, df$first_event))
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['cause 1', 'cause 2']
+    >>> plt.close(fig)
     """
     ax = _axes(ax)
     table = cif_result.table
