@@ -85,7 +85,7 @@ def km_plot(km_result: KaplanMeierResult, ax: Axes | None = None, at_risk: bool 
     >>> fig, ax = plt.subplots()
     >>> ax = km_plot(wo.kaplan_meier(df, "days", "rearrest", group="good"), ax=ax)
     >>> # In R: survminer::ggsurvplot(survfit(Surv(days, rearrest) ~ good, df), risk.table = TRUE)
-    >>> [line.get_label() for line in ax.get_lines()][:2]
+    >>> [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
     ['0', '1']
     >>> plt.close(fig)
     """
