@@ -37,9 +37,11 @@ def _dominance(pkey, px, pw, qkey, qx) -> np.ndarray:
     """For each query q: sums of ``pw`` over points with ``pkey > qkey[q]``, split into
     ``px < qx[q]``, ``px == qx[q]`` and ``px > qx[q]`` (columns 0, 1, 2).
 
-    Square-root decomposition: points sorted by key are cut into blocks of ~sqrt(n); the
-    block a query starts in is compared densely, later blocks through sorted cumulative
-    weights and ``searchsorted``. O(n sqrt(n) log n) time, O(n sqrt(n)) memory at most.
+    Merge-sort tree: the points, sorted by key and padded to N = 2^m, are cut at every level
+    L into nodes of 2^L consecutive points, each node sorted by x with cumulative weights.
+    The suffix of points with key above a query's is the union of at most one node per
+    level (the set bits of its start position), so each level is one vectorised
+    ``searchsorted`` over all queries. O(n log^2 n) time and O(n log n) memory.
     """
     order = np.argsort(pkey, kind="stable")
     pkey, px, pw = pkey[order], px[order], pw[order]
@@ -47,27 +49,32 @@ def _dominance(pkey, px, pw, qkey, qx) -> np.ndarray:
     out = np.zeros((q, 3))
     if n == 0 or q == 0:
         return out
-    size = max(16, int(np.sqrt(n)))
-    first = np.searchsorted(pkey, qkey, side="right")
-    block = first // size
-    idx = first[:, None] + np.arange(size)[None, :]
-    valid = idx < np.minimum((block + 1) * size, n)[:, None]
-    idx = np.minimum(idx, n - 1)
-    w = np.where(valid, pw[idx], 0.0)
-    x, qx2 = px[idx], qx[:, None]
-    out[:, 0] = (w * (x < qx2)).sum(axis=1)
-    out[:, 1] = (w * (x == qx2)).sum(axis=1)
-    out[:, 2] = (w * (x > qx2)).sum(axis=1)
-    for k in range(int(np.ceil(n / size))):
-        use = block < k
-        if not use.any():
+    values, inverse = np.unique(np.concatenate([px, qx]), return_inverse=True)
+    n_values = values.size + 1
+    m = int(np.ceil(np.log2(n))) if n > 1 else 0
+    size = 1 << m
+    prank = np.concatenate([inverse[:n], np.zeros(size - n, np.int64)])
+    weight = np.concatenate([pw, np.zeros(size - n)])
+    qrank = inverse[n:]
+    first = np.searchsorted(pkey, qkey, side="right").astype(np.int64)
+    position = np.arange(size)
+    below, upto, total = np.zeros(q), np.zeros(q), np.zeros(q)
+    for level in range(m + 1):
+        take = (first == 0) if level == m else ((first >> level) & 1).astype(bool)
+        if not take.any():
             continue
-        xs_order = np.argsort(px[k * size:(k + 1) * size], kind="stable")
-        xs = px[k * size:(k + 1) * size][xs_order]
-        cw = np.concatenate([[0.0], np.cumsum(pw[k * size:(k + 1) * size][xs_order])])
-        left = cw[np.searchsorted(xs, qx[use], side="left")]
-        right = cw[np.searchsorted(xs, qx[use], side="right")]
-        out[use] += np.column_stack([left, right - left, cw[-1] - right])
+        node = position >> level
+        by_node = np.lexsort((prank, node))
+        composite = node[by_node] * n_values + prank[by_node]
+        cum = np.concatenate([[0.0], np.cumsum(weight[by_node])])
+        qnode = first[take] >> level
+        base = qnode << level
+        key = qnode * n_values + qrank[take]
+        below[take] += cum[np.searchsorted(composite, key, side="left")] - cum[base]
+        upto[take] += cum[np.searchsorted(composite, key, side="right")] - cum[base]
+        total[take] += cum[base + (1 << level)] - cum[base]
+        first[take] += 1 << level
+    out[:, 0], out[:, 1], out[:, 2] = below, upto - below, total - upto
     return out
 
 
