@@ -72,11 +72,14 @@ def test_variance_convention_differs_from_survfit_ij_by_little():
     assert rel.max() > 0.05
 
 
-@pytest.mark.parametrize(("group", "fixture"), [("sex", "gray_mgus2_sex.json"),
-                                                ("agegrp", "gray_mgus2_agegrp.json")])
-def test_gray_test(group, fixture):
-    # In R: cuminc(mg$etime, mg$event, group = mg[[group]])$Tests
-    ci = wo.cumulative_incidence(mgus2_frame(), "etime", "event", group=group)
+@pytest.mark.parametrize(("group", "strata", "fixture"), [
+    ("sex", None, "gray_mgus2_sex.json"),
+    ("agegrp", None, "gray_mgus2_agegrp.json"),
+    ("sex", "agegrp", "gray_mgus2_sex_strata_agegrp.json"),
+])
+def test_gray_test(group, strata, fixture):
+    # In R: cuminc(mg$etime, mg$event, group = mg[[group]], strata = mg[[strata]])$Tests
+    ci = wo.cumulative_incidence(mgus2_frame(), "etime", "event", group=group, strata=strata)
     ref = read_reference_json(f"outcomes/survival/{fixture}")
     np.testing.assert_allclose(ci.gray_test["statistic"], ref["stat"], rtol=1e-6)
     np.testing.assert_array_equal(ci.gray_test["df"], ref["df"])

@@ -133,6 +133,8 @@ def test_wrong_types_and_options(rossi):
         wo.cox(rossi, "week", "arrest", P3, ties="exact")
     with pytest.raises(ValueError, match="convention"):
         wo.fine_gray(mgus2_frame(), "etime", "event", 1, ["age"], convention="aj")
+    with pytest.raises(ValueError, match="only stratifies Gray's test"):
+        wo.cumulative_incidence(mgus2_frame(), "etime", "event", strata="sex")
     with pytest.raises(ValueError, match="single group"):
         wo.logrank_test(rossi.assign(g=1), "week", "arrest", "g")
 

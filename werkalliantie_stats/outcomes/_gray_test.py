@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["gray_statistic"]
+__all__ = ["gray_score_variance", "gray_statistic"]
 
 
 def _counts(time, mark, group_codes, n_groups):
@@ -25,11 +25,27 @@ def _counts(time, mark, group_codes, n_groups):
 
 
 def gray_statistic(time: np.ndarray, mark: np.ndarray, group_codes: np.ndarray,
-                   n_groups: int, rho: float = 0.0) -> float:
+                   n_groups: int, strata: np.ndarray | None = None, rho: float = 0.0) -> float:
     """Gray's chi-square statistic (k - 1 df) for the cause with ``mark == 1``.
 
-    ``mark`` is 0 censored, 1 the cause of interest, 2 any other cause.
+    ``mark`` is 0 censored, 1 the cause of interest, 2 any other cause. With ``strata`` the
+    scores and variances of the strata are summed (``cuminc(..., strata =)``).
     """
+    strata = np.zeros(time.size, np.int64) if strata is None else strata
+    s = np.zeros(n_groups - 1)
+    v = np.zeros((n_groups - 1, n_groups - 1))
+    for k in np.unique(strata):
+        rows = strata == k
+        sk, vk = gray_score_variance(time[rows], mark[rows], group_codes[rows], n_groups, rho)
+        s, v = s + sk, v + vk
+    if np.linalg.matrix_rank(v) < n_groups - 1:
+        return np.nan
+    return float(s @ np.linalg.solve(v, s))
+
+
+def gray_score_variance(time: np.ndarray, mark: np.ndarray, group_codes: np.ndarray,
+                        n_groups: int, rho: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Score vector (first k - 1 groups) and its variance in one stratum."""
     rs, d1, d2 = _counts(time, mark, group_codes, n_groups)
     G = n_groups
     pos = rs > 0
@@ -68,7 +84,4 @@ def gray_statistic(time: np.ndarray, mark: np.ndarray, group_codes: np.ndarray,
     v = (np.einsum("tik,tjk,tk->ij", t1m, t1m, t3) + np.einsum("tik,tjk,tk->ij", t1b, t1b, t3b))
     cf = c[-1]
     v = v + np.einsum("ik,jk,k->ij", cf, cf, v3) + cf @ v2.T + v2 @ cf.T
-    s, vs = score[:G - 1], v[:G - 1, :G - 1]
-    if np.linalg.matrix_rank(vs) < G - 1:
-        return np.nan
-    return float(s @ np.linalg.solve(vs, s))
+    return score[:G - 1], v[:G - 1, :G - 1]

@@ -18,7 +18,7 @@ from scipy import stats
 from .._results import ResultMixin, format_table
 from ..exceptions import FewEventsWarning
 from ._gray_test import gray_statistic
-from ._survival_data import plain, prepare_survival
+from ._survival_data import as_name_list, plain, prepare_survival
 
 __all__ = ["CumulativeIncidenceResult", "cumulative_incidence", "event_causes"]
 
@@ -126,7 +126,7 @@ def _gray_table(sd, causes: list) -> pd.DataFrame:
     rows = []
     for cause in causes:
         mark = np.where(sd.status == cause, 1, np.where(sd.status != 0, 2, 0))
-        stat = gray_statistic(sd.stop, mark, codes, labels.size)
+        stat = gray_statistic(sd.stop, mark, codes, labels.size, sd.strata)
         df = labels.size - 1
         rows.append({"cause": cause, "statistic": stat, "df": df,
                      "p_value": float(stats.chi2.sf(stat, df))})
@@ -135,8 +135,9 @@ def _gray_table(sd, causes: list) -> pd.DataFrame:
 
 def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
                          group: str | None = None, causes: Sequence | None = None,
-                         level: float = 0.95,
-                         times: Sequence[float] | None = None) -> CumulativeIncidenceResult:
+                         level: float = 0.95, times: Sequence[float] | None = None,
+                         strata: str | Sequence[str] | None = None
+                         ) -> CumulativeIncidenceResult:
     """Cumulative incidence of each cause (Aalen–Johansen) with Gray's test across groups.
 
     Parameters
@@ -155,6 +156,8 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
         Confidence level of the pointwise intervals.
     times : sequence of float, optional
         Report the curves at these times (``cmprsk::timepoints``).
+    strata : str or list of str, optional
+        Stratify Gray's test (``cuminc(..., strata =)``); the curves are per group.
 
     Returns
     -------
@@ -196,7 +199,10 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     func = "cumulative_incidence"
     if not 0 < level < 1:
         raise ValueError(f"{func}: `level` must be in (0, 1), got {level!r}")
-    sd = prepare_survival(data, func, duration, event, group=group,
+    strata = as_name_list(strata, func, "strata")
+    if strata and group is None:
+        raise ValueError(f"{func}: `strata` only stratifies Gray's test, which needs `group`")
+    sd = prepare_survival(data, func, duration, event, group=group, strata=strata,
                           causes=causes if causes is not None else _all_codes(data, event))
     causes = event_causes(sd.status, causes)
     z = stats.norm.ppf(0.5 + level / 2)

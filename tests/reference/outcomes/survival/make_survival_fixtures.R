@@ -161,6 +161,11 @@ g3 <- cuminc(mg$etime, mg$event, group = mg$agegrp, cencode = 0)$Tests
 write_json_fixture(list(cause = rownames(g3), stat = unname(g3[, "stat"]),
                         p_value = unname(g3[, "pv"]), df = unname(g3[, "df"])),
                    "gray_mgus2_agegrp.json")
+# Gray's test by sex stratified by the age groups.
+gs <- cuminc(mg$etime, mg$event, group = mg$sex, strata = mg$agegrp, cencode = 0)$Tests
+write_json_fixture(list(cause = rownames(gs), stat = unname(gs[, "stat"]),
+                        p_value = unname(gs[, "pv"]), df = unname(gs[, "df"])),
+                   "gray_mgus2_sex_strata_agegrp.json")
 
 # Aalen-Johansen via survfit (multi-state), for the estimates.
 ms <- survfit(Surv(etime, factor(event, 0:2, c("censor", "pcm", "death"))) ~ 1, data = mg)
