@@ -17,7 +17,7 @@ import pandas as pd
 from .._validation import check_columns, check_frame, numeric_frame
 from ..exceptions import WerkalliantieWarning
 
-__all__ = ["SurvivalData", "as_name_list", "plain", "prepare_survival",
+__all__ = ["SurvivalData", "as_name_list", "event_codes", "plain", "prepare_survival",
            "warn_singleton_clusters"]
 
 
@@ -181,3 +181,11 @@ def warn_singleton_clusters(cluster: np.ndarray, func: str, name: str) -> None:
                       f"SEs are the ordinary (independent-rows) sandwich; check that {name!r} "
                       f"identifies the clusters (e.g. the officer id)",
                       WerkalliantieWarning, stacklevel=4)
+
+
+def event_codes(data: pd.DataFrame, event: str) -> list:
+    """Every non-zero numeric code of the event column (validation happens later)."""
+    if event not in data.columns:
+        return []
+    values = pd.to_numeric(data[event], errors="coerce")
+    return sorted(v for v in values.dropna().unique() if v != 0)

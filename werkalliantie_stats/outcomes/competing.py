@@ -2,7 +2,8 @@
 
 Dropout ends supervision and so competes with rearrest: the probability of a rearrest by
 day t is the cumulative incidence of that cause, not 1 - KM with dropouts censored. The
-Fine–Gray and cause-specific Cox models are in :mod:`.fine_gray`.
+Fine–Gray and cause-specific Cox models (implemented in :mod:`.fine_gray`) are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from scipy import stats
 from .._results import ResultMixin, format_table
 from ..exceptions import FewEventsWarning
 from ._gray_test import gray_statistic
-from ._survival_data import as_name_list, plain, prepare_survival
+from ._survival_data import as_name_list, event_codes, plain, prepare_survival
 
-__all__ = ["CumulativeIncidenceResult", "cumulative_incidence", "event_causes"]
+__all__ = ["CumulativeIncidenceResult", "FineGrayResult", "cause_specific_cox",
+           "cumulative_incidence", "event_causes", "fine_gray"]
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     if strata and group is None:
         raise ValueError(f"{func}: `strata` only stratifies Gray's test, which needs `group`")
     sd = prepare_survival(data, func, duration, event, group=group, strata=strata,
-                          causes=causes if causes is not None else _all_codes(data, event))
+                          causes=causes if causes is not None else event_codes(data, event))
     causes = event_causes(sd.status, causes)
     z = stats.norm.ppf(0.5 + level / 2)
     labels = [None] if group is None else sorted(pd.unique(sd.group))
@@ -235,9 +237,6 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     return CumulativeIncidenceResult(table, gray, at_times, level, sd.n_dropped)
 
 
-def _all_codes(data: pd.DataFrame, event: str) -> list:
-    """Every non-zero numeric code of the event column (validation happens later)."""
-    if event not in data.columns:
-        return []
-    values = pd.to_numeric(data[event], errors="coerce")
-    return sorted(v for v in values.dropna().unique() if v != 0)
+# The regression models for competing risks live in fine_gray.py (kept small); they are
+# part of this module's public surface.
+from .fine_gray import FineGrayResult, cause_specific_cox, fine_gray  # noqa: E402

@@ -10,8 +10,7 @@ import pandas as pd
 
 from ._efron import CoxProblem
 from ._risk_sets import RiskSets
-from ._survival_data import as_name_list, prepare_survival
-from .competing import _all_codes
+from ._survival_data import as_name_list, event_codes, prepare_survival
 from .cox import CoxResult, _fit, cox
 
 __all__ = ["FineGrayResult", "cause_specific_cox", "fine_gray"]
@@ -176,7 +175,7 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
     if not 0 < level < 1:
         raise ValueError(f"{func}: `level` must be in (0, 1), got {level!r}")
     sd = prepare_survival(data, func, duration, event, predictors, cluster=cluster,
-                          weights=weights, causes=_all_codes(data, event), missing=missing)
+                          weights=weights, causes=event_codes(data, event), missing=missing)
     _check_cause(sd.status, cause, func, event)
     problem, subject = _fine_gray_problem(sd, cause, ties, events_first=convention == "finegray")
     clusters = (sd.cluster if sd.cluster is not None else np.arange(sd.stop.size))[subject]
@@ -242,7 +241,7 @@ def cause_specific_cox(data: pd.DataFrame, duration: str, event: str, cause,
     func = "cause_specific_cox"
     if not isinstance(event, str):
         raise TypeError(f"{func}: `event` must be a column name, got {event!r}")
-    sd = prepare_survival(data, func, duration, event, causes=_all_codes(data, event))
+    sd = prepare_survival(data, func, duration, event, causes=event_codes(data, event))
     _check_cause(sd.status, cause, func, event)
     name = f"{event}=={cause}"
     frame = data.copy()
