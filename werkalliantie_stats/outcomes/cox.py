@@ -209,26 +209,40 @@ def cox(data: pd.DataFrame, duration: str, event: str, predictors: str | Sequenc
     sd = prepare_survival(data, func, duration, event, predictors, entry=entry,
                           strata=as_name_list(strata, func, "strata"), cluster=cluster,
                           weights=weights, missing=missing)
-    return _fit(sd, level, robust, ties, cluster, weights, func=func)
+    return _fit(sd, level, robust, ties, cluster, func=func)
 
 
-def _fit(sd, level: float, robust: bool | None, ties: str, cluster: str | None,
-         weights: str | None, problem: CoxProblem | None = None,
-         cluster_codes: np.ndarray | None = None, with_concordance: bool = True,
-         func: str = "cox") -> CoxResult:
-    """Fit, variances, tests and concordance for prepared data (also used by Fine–Gray)."""
-    if problem is None:
-        problem = CoxProblem(sd.start, sd.stop, (sd.status == 1).astype(int),
-                             sd.X - sd.X.mean(axis=0), sd.weights, sd.strata, ties)
-    n_events = int(np.sum(problem.event))
-    p = problem.X.shape[1]
+def _check_events(n_events: int, p: int, func: str) -> None:
     if n_events == 0:
         raise ValueError(f"{func}: there are no events (all rows censored); a Cox model needs "
                          f"at least one event")
     if n_events < 10 * p:
         warnings.warn(f"{func}: {n_events} events for {p} predictor(s) (fewer than 10 per "
                       f"predictor); estimates and SEs may be unstable: use fewer predictors",
-                      FewEventsWarning, stacklevel=3)
+                      FewEventsWarning, stacklevel=4)
+
+
+def _tests_table(fit, vcov: np.ndarray, robust_score: float | None) -> pd.DataFrame:
+    """Likelihood-ratio, Wald, score and robust score tests as ``summary(coxph)``."""
+    p = fit.beta.size
+    missing = {"statistic": np.nan, "df": p, "p_value": np.nan}
+    return pd.DataFrame({
+        "likelihood_ratio": _chi2_row(2 * (fit.loglik - fit.loglik_null), p),
+        "wald": _chi2_row(_quad(vcov, fit.beta), p),
+        "score": _chi2_row(_quad(fit.info_null, fit.score_null), p),
+        "robust_score": missing if robust_score is None else _chi2_row(robust_score, p),
+    }).T.astype(float)
+
+
+def _fit(sd, level: float, robust: bool | None, ties: str, cluster: str | None,
+         problem: CoxProblem | None = None, cluster_codes: np.ndarray | None = None,
+         with_concordance: bool = True, func: str = "cox") -> CoxResult:
+    """Fit, variances, tests and concordance for prepared data (also used by Fine–Gray)."""
+    if problem is None:
+        problem = CoxProblem(sd.start, sd.stop, (sd.status == 1).astype(int),
+                             sd.X - sd.X.mean(axis=0), sd.weights, sd.strata, ties)
+    n_events = int(np.sum(problem.event))
+    _check_events(n_events, problem.X.shape[1], func)
     fit = fit_cox(problem, func=func)
     naive = np.linalg.inv(fit.info)
     if cluster_codes is None:
@@ -240,23 +254,16 @@ def _fit(sd, level: float, robust: bool | None, ties: str, cluster: str | None,
     if robust and cluster_codes is None:
         cluster_codes = np.arange(problem.stop.size)
     rvar, rscore = (_robust_parts(problem, fit.beta, naive, cluster_codes) if robust
-                    else (None, np.nan))
+                    else (None, None))
     terms = sd.predictors
-    table = coef_table(terms, fit.beta, naive, rvar, level)
     vcov = rvar if robust else naive
-    lrt = 2 * (fit.loglik - fit.loglik_null)
-    tests = pd.DataFrame({
-        "likelihood_ratio": _chi2_row(lrt, p),
-        "wald": _chi2_row(_quad(vcov, fit.beta), p),
-        "score": _chi2_row(_quad(fit.info_null, fit.score_null), p),
-        "robust_score": _chi2_row(rscore, p) if robust else
-        {"statistic": np.nan, "df": p, "p_value": np.nan}}).T
     conc = (harrell_concordance(problem.start, problem.stop, problem.event,
                                 problem.X @ fit.beta, problem.weights, problem.strata,
                                 cluster_codes if robust else None)
             if with_concordance else None)
     return CoxResult(
-        table=table, tests=tests.astype(float),
+        table=coef_table(terms, fit.beta, naive, rvar, level),
+        tests=_tests_table(fit, vcov, rscore),
         vcov=pd.DataFrame(vcov, index=terms, columns=terms),
         naive_vcov=pd.DataFrame(naive, index=terms, columns=terms),
         loglik=fit.loglik, loglik_null=fit.loglik_null,

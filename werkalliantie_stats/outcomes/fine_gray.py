@@ -179,7 +179,7 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
     _check_cause(sd.status, cause, func, event)
     problem, subject = _fine_gray_problem(sd, cause, ties, events_first=convention == "finegray")
     clusters = (sd.cluster if sd.cluster is not None else np.arange(sd.stop.size))[subject]
-    fit = _fit(sd, level, True, ties, cluster, weights, problem=problem,
+    fit = _fit(sd, level, True, ties, cluster, problem=problem,
                cluster_codes=clusters, with_concordance=False, func=func)
     values = {f: getattr(fit, f) for f in fit.__dataclass_fields__}
     return FineGrayResult(**values, cause=cause, convention=convention)
