@@ -70,14 +70,16 @@ def test_no_events_at_all_is_an_error(rossi):
 
 def test_group_without_events_warns(rossi):
     rossi.loc[rossi["fin"] == 1, "arrest"] = 0
-    with pytest.warns(FewEventsWarning, match="group 1 of 'fin' has no events"):
+    with pytest.warns(FewEventsWarning, match="group 1 of 'fin' has no events") as rec:
         wo.kaplan_meier(rossi, "week", "arrest", group="fin")
+    assert rec[0].filename == __file__
     with pytest.warns(FewEventsWarning, match="group 1 of 'fin' has no events"):
         wo.logrank_test(rossi, "week", "arrest", "fin")
     m = mgus2_frame()
     m.loc[(m["sex"] == "F") & (m["event"] == 1), "event"] = 0
-    with pytest.warns(FewEventsWarning, match="no events of cause 1 in group 'F'"):
+    with pytest.warns(FewEventsWarning, match="no events of cause 1 in group 'F'") as rec:
         wo.cumulative_incidence(m, "etime", "event", group="sex")
+    assert rec[0].filename == __file__
 
 
 def test_constant_predictor_is_rejected(rossi):

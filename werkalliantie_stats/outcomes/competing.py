@@ -135,6 +135,25 @@ def _gray_table(sd, causes: list) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("cause", drop=False).rename_axis(None)
 
 
+def _one_group(sd, label, causes: list, times, z: float):
+    """Curves (and readings at ``times``) of every cause in one group (None: all rows)."""
+    rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
+    curves, at = [], []
+    for cause in causes:
+        if not np.any(sd.status[rows] == cause):
+            warnings.warn(f"cumulative_incidence: no events of cause {plain(cause)!r}"
+                          + (f" in group {plain(label)!r}" if label is not None else "")
+                          + "; its incidence is 0 throughout", FewEventsWarning, stacklevel=4)
+        curve = _cuminc_curve(sd.stop[rows], sd.status[rows], cause)
+        keys = {"cause": cause} | ({"group": label} if label is not None else {})
+        if times is not None:
+            read = _read_at(curve, np.asarray(times, float), sd.stop[rows].max())
+            at.append(_add_ci(read.assign(n_at_risk=np.nan), z)
+                      .drop(columns="n_at_risk").assign(**keys))
+        curves.append(_add_ci(curve, z).assign(**keys))
+    return curves, at
+
+
 def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
                          group: str | None = None, causes: Sequence | None = None,
                          level: float = 0.95, times: Sequence[float] | None = None,
@@ -209,22 +228,9 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     causes = event_causes(sd.status, causes)
     z = stats.norm.ppf(0.5 + level / 2)
     labels = [None] if group is None else sorted(pd.unique(sd.group))
-    curves, at = [], []
-    for label in labels:
-        rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
-        for cause in causes:
-            if not np.any(sd.status[rows] == cause):
-                warnings.warn(f"{func}: no events of cause {plain(cause)!r}"
-                              + (f" in group {plain(label)!r}" if label is not None else "")
-                              + "; its incidence is 0 throughout", FewEventsWarning,
-                              stacklevel=2)
-            curve = _cuminc_curve(sd.stop[rows], sd.status[rows], cause)
-            keys = {"cause": cause} | ({"group": label} if label is not None else {})
-            if times is not None:
-                read = _read_at(curve, np.asarray(times, float), sd.stop[rows].max())
-                at.append(_add_ci(read.assign(n_at_risk=np.nan), z)
-                          .drop(columns="n_at_risk").assign(**keys))
-            curves.append(_add_ci(curve, z).assign(**keys))
+    parts = [_one_group(sd, label, causes, times, z) for label in labels]
+    curves = [c for part in parts for c in part[0]]
+    at = [a for part in parts for a in part[1]]
     order = ["time", "cause", *(["group"] if group is not None else [])]
     table = pd.concat(curves, ignore_index=True)
     table = table[order + [c for c in table.columns if c not in order]]

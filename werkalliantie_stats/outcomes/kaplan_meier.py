@@ -130,6 +130,28 @@ def _at_times(curve: pd.DataFrame, start, stop, times: np.ndarray, conf_type: st
                          "ci_lower": lower, "ci_upper": upper, "n_at_risk": n_risk})
 
 
+def _one_group(sd, label, group: str | None, conf_type: str, z: float, times,
+               has_entry: bool) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+    """Curve, median row and at-times table of one group (``label`` None: all rows)."""
+    rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
+    start, stop, status = sd.start[rows], sd.stop[rows], sd.status[rows]
+    if not np.any(status == 1):
+        warnings.warn(f"kaplan_meier: group {plain(label)!r} of {group!r} has no events; its "
+                      f"curve stays at 1 and its median is undefined", FewEventsWarning,
+                      stacklevel=4)
+    curve = _curve(start, stop, status, conf_type, z)
+    first = float(min(0.0, start.min())) if has_entry else 0.0
+    med = {"n": int(rows.sum()), "n_events": int(np.sum(status == 1)),
+           **_median_row(curve, first)}
+    at = None if times is None else _at_times(curve, start, stop, times, conf_type, z)
+    if label is not None:
+        for frame in (curve, at):
+            if frame is not None:
+                frame.insert(1, "group", label)
+        med = {"group": label, **med}
+    return curve, med, at
+
+
 def kaplan_meier(data: pd.DataFrame, duration: str, event: str, group: str | None = None,
                  conf_type: str = "log", level: float = 0.95,
                  times: Sequence[float] | None = None,
@@ -199,32 +221,11 @@ def kaplan_meier(data: pd.DataFrame, duration: str, event: str, group: str | Non
     sd = prepare_survival(data, func, duration, event, entry=entry, group=group)
     z = stats.norm.ppf(0.5 + level / 2)
     labels = [None] if group is None else sorted(pd.unique(sd.group))
-    curves, medians, at = [], [], []
-    for label in labels:
-        rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
-        start, stop, status = sd.start[rows], sd.stop[rows], sd.status[rows]
-        if not np.any(status == 1):
-            warnings.warn(f"{func}: group {plain(label)!r} of {group!r} has no events; its curve "
-                          f"stays at 1 and its median is undefined", FewEventsWarning,
-                          stacklevel=2)
-        curve = _curve(start, stop, status, conf_type, z)
-        first = 0.0 if entry is None else float(min(0.0, start.min()))
-        med = {"n": int(rows.sum()), "n_events": int(np.sum(status == 1)),
-               **_median_row(curve, first)}
-        tagged = [curve] if times is None else [curve, _at_times(curve, start, stop, times,
-                                                                 conf_type, z)]
-        if label is not None:
-            for frame in tagged:
-                frame.insert(1, "group", label)
-            med = {"group": label, **med}
-        curves.append(tagged[0])
-        medians.append(med)
-        if times is not None:
-            at.append(tagged[1])
-    table = pd.concat(curves, ignore_index=True).drop(columns="_sigma")
-    median = pd.DataFrame(medians)
+    parts = [_one_group(sd, label, group, conf_type, z, times, entry is not None)
+             for label in labels]
+    table = pd.concat([p[0] for p in parts], ignore_index=True).drop(columns="_sigma")
+    median = pd.DataFrame([p[1] for p in parts])
     if group is not None:
         median = median.set_index("group", drop=False).rename_axis(None)
-    return KaplanMeierResult(table, median,
-                             pd.concat(at, ignore_index=True) if times is not None else None,
-                             conf_type, level, sd.n_dropped)
+    at = pd.concat([p[2] for p in parts], ignore_index=True) if times is not None else None
+    return KaplanMeierResult(table, median, at, conf_type, level, sd.n_dropped)
