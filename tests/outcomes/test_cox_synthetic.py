@@ -163,3 +163,30 @@ def test_cause_specific_dropout(sup):
     fit = wo.cause_specific_cox(sup, "event_day", "status", 2,
                                 ["alliance_client", "risk_baseline"])
     _check_cox(fit, REF["cause_specific_dropout"])
+
+
+def test_cause_labels_equal_numeric_codes(sup):
+    """The study's event column holds labels; censored="none" gives the same fits as codes."""
+    by_label = wo.cumulative_incidence(sup, "event_day", "event", group="good",
+                                       censored="none", causes=["rearrest", "dropout"])
+    by_code = wo.cumulative_incidence(sup, "event_day", "status", group="good")
+    np.testing.assert_allclose(by_label.table["estimate"], by_code.table["estimate"])
+    assert list(by_label.table["cause"].unique()) == ["rearrest", "dropout"]
+    assert list(by_label.gray_test.index) == ["rearrest", "dropout"]
+    np.testing.assert_allclose(by_label.gray_test["statistic"], REF["gray"]["stat"], rtol=1e-6)
+    fg = wo.fine_gray(sup, "event_day", "event", "rearrest",
+                      ["alliance_client", "risk_baseline"], cluster="officer_id",
+                      censored="none")
+    _check_cox(fg, REF["fine_gray_cluster"])
+    assert fg.cause == "rearrest"
+    cs = wo.cause_specific_cox(sup, "event_day", "event", "dropout",
+                               ["alliance_client", "risk_baseline"], censored="none")
+    _check_cox(cs, REF["cause_specific_dropout"])
+
+
+def test_unknown_cause_label_is_rejected(sup):
+    with pytest.raises(ValueError, match=r"one of the causes \['rearrest'\].*'dropout'"):
+        wo.cumulative_incidence(sup, "event_day", "event", censored="none",
+                                causes=["rearrest"])
+    with pytest.raises(ValueError, match=r"no row of 'event' has the cause 'arrest'"):
+        wo.fine_gray(sup, "event_day", "event", "arrest", ["age"], censored="none")

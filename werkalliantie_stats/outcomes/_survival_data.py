@@ -17,7 +17,7 @@ import pandas as pd
 from .._validation import check_columns, check_frame, numeric_frame
 from ..exceptions import WerkalliantieWarning
 
-__all__ = ["SurvivalData", "as_name_list", "event_codes", "plain", "prepare_survival",
+__all__ = ["SurvivalData", "as_name_list", "cause_codes", "plain", "prepare_survival",
            "warn_singleton_clusters"]
 
 
@@ -183,9 +183,33 @@ def warn_singleton_clusters(cluster: np.ndarray, func: str, name: str) -> None:
                       WerkalliantieWarning, stacklevel=4)
 
 
-def event_codes(data: pd.DataFrame, event: str) -> list:
-    """Every non-zero numeric code of the event column (validation happens later)."""
-    if event not in data.columns:
-        return []
-    values = pd.to_numeric(data[event], errors="coerce")
-    return sorted(v for v in values.dropna().unique() if v != 0)
+
+def cause_codes(data: pd.DataFrame, func: str, event: str, censored: object = 0,
+                causes: Sequence | None = None) -> tuple[pd.DataFrame, list]:
+    """Recode an event column of cause labels (numbers or strings) to 0 (``censored``) and
+    1..K, in a copy of ``data``; return the copy and the K cause labels in code order.
+
+    With ``causes`` given, a label that is neither ``censored`` nor listed is an error;
+    otherwise every label present other than ``censored`` is a cause (sorted).
+    """
+    check_frame(data, func)
+    if not isinstance(event, str):
+        raise TypeError(f"{func}: `event` must be a column name, got {event!r}")
+    check_columns(data, [event], func)
+    raw = data[event]
+    present = raw[raw.notna()]
+    is_cause = present != censored
+    if causes is not None:
+        labels = list(causes)
+        unknown = is_cause & ~present.isin(labels)
+        if unknown.any():
+            raise ValueError(f"{func}: column {event!r} must hold {censored!r} (censored) or "
+                             f"one of the causes {[plain(c) for c in labels]}; "
+                             f"{int(unknown.sum())} row(s) do not, e.g. "
+                             f"{plain(present[unknown].iloc[0])!r} in row "
+                             f"{plain(present[unknown].index[0])!r}")
+    else:
+        labels = sorted(pd.unique(present[is_cause]), key=lambda v: (str(type(v)), v))
+    codes = raw.map({label: k + 1 for k, label in enumerate(labels)})
+    codes = codes.where(raw != censored, 0).where(raw.notna())
+    return data.assign(**{event: codes.astype(float)}), [plain(c) for c in labels]

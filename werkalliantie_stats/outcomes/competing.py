@@ -19,10 +19,10 @@ from scipy import stats
 from .._results import ResultMixin, format_table
 from ..exceptions import FewEventsWarning
 from ._gray_test import gray_statistic
-from ._survival_data import as_name_list, event_codes, plain, prepare_survival
+from ._survival_data import as_name_list, cause_codes, plain, prepare_survival
 
 __all__ = ["CumulativeIncidenceResult", "FineGrayResult", "cause_specific_cox",
-           "cumulative_incidence", "event_causes", "fine_gray"]
+           "cumulative_incidence", "fine_gray"]
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,6 @@ class CumulativeIncidenceResult(ResultMixin):
             parts += ["", "Gray's test", format_table(self.gray_test.drop(columns="cause"),
                                                       digits)]
         return "\n".join(parts)
-
-
-def event_causes(status: np.ndarray, causes: Sequence | None) -> list:
-    """The cause codes to report: the given ones, or every non-zero code present."""
-    if causes is not None:
-        return list(causes)
-    return sorted(int(c) for c in np.unique(status[status != 0]))
 
 
 def _cuminc_curve(time: np.ndarray, status: np.ndarray, cause) -> pd.DataFrame:
@@ -126,8 +119,8 @@ def _read_at(curve: pd.DataFrame, times: np.ndarray, last_time: float) -> pd.Dat
 def _gray_table(sd, causes: list) -> pd.DataFrame:
     labels, codes = np.unique(sd.group, return_inverse=True)
     rows = []
-    for cause in causes:
-        mark = np.where(sd.status == cause, 1, np.where(sd.status != 0, 2, 0))
+    for code, cause in enumerate(causes, start=1):
+        mark = np.where(sd.status == code, 1, np.where(sd.status != 0, 2, 0))
         stat = gray_statistic(sd.stop, mark, codes, labels.size, sd.strata)
         df = labels.size - 1
         rows.append({"cause": cause, "statistic": stat, "df": df,
@@ -139,12 +132,12 @@ def _one_group(sd, label, causes: list, times, z: float):
     """Curves (and readings at ``times``) of every cause in one group (None: all rows)."""
     rows = np.ones(sd.stop.size, bool) if label is None else sd.group == label
     curves, at = [], []
-    for cause in causes:
-        if not np.any(sd.status[rows] == cause):
+    for code, cause in enumerate(causes, start=1):
+        if not np.any(sd.status[rows] == code):
             warnings.warn(f"cumulative_incidence: no events of cause {plain(cause)!r}"
                           + (f" in group {plain(label)!r}" if label is not None else "")
                           + "; its incidence is 0 throughout", FewEventsWarning, stacklevel=4)
-        curve = _cuminc_curve(sd.stop[rows], sd.status[rows], cause)
+        curve = _cuminc_curve(sd.stop[rows], sd.status[rows], code)
         keys = {"cause": cause} | ({"group": label} if label is not None else {})
         if times is not None:
             read = _read_at(curve, np.asarray(times, float), sd.stop[rows].max())
@@ -157,7 +150,7 @@ def _one_group(sd, label, causes: list, times, z: float):
 def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
                          group: str | None = None, causes: Sequence | None = None,
                          level: float = 0.95, times: Sequence[float] | None = None,
-                         strata: str | Sequence[str] | None = None
+                         strata: str | Sequence[str] | None = None, censored: object = 0
                          ) -> CumulativeIncidenceResult:
     """Cumulative incidence of each cause (Aalen–Johansen) with Gray's test across groups.
 
@@ -167,18 +160,21 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     duration : str
         Time of the first event or of censoring (> 0).
     event : str
-        0 for censored, otherwise the code of the cause (e.g. 1 rearrest, 2 dropout).
+        The cause of the first event (numbers or labels, e.g. ``"rearrest"``,
+        ``"dropout"``), or ``censored`` for no event.
     group : str, optional
         Estimate per group and test equality with Gray's test.
     causes : sequence, optional
-        The allowed cause codes; a code in the data that is neither 0 nor listed is an
-        error. Default: every non-zero code present.
+        The allowed causes; a value in the data that is neither ``censored`` nor listed is
+        an error. Default: every value present other than ``censored`` (sorted).
     level : float
         Confidence level of the pointwise intervals.
     times : sequence of float, optional
         Report the curves at these times (``cmprsk::timepoints``).
     strata : str or list of str, optional
         Stratify Gray's test (``cuminc(..., strata =)``); the curves are per group.
+    censored : object
+        The value of ``event`` that means censored (``cencode``; default 0, e.g. ``"none"``).
 
     Returns
     -------
@@ -223,9 +219,9 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     strata = as_name_list(strata, func, "strata")
     if strata and group is None:
         raise ValueError(f"{func}: `strata` only stratifies Gray's test, which needs `group`")
-    sd = prepare_survival(data, func, duration, event, group=group, strata=strata,
-                          causes=causes if causes is not None else event_codes(data, event))
-    causes = event_causes(sd.status, causes)
+    coded, causes = cause_codes(data, func, event, censored, causes)
+    sd = prepare_survival(coded, func, duration, event, group=group, strata=strata,
+                          causes=range(1, len(causes) + 1))
     z = stats.norm.ppf(0.5 + level / 2)
     labels = [None] if group is None else sorted(pd.unique(sd.group))
     parts = [_one_group(sd, label, causes, times, z) for label in labels]

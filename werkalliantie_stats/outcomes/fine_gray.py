@@ -10,7 +10,7 @@ import pandas as pd
 
 from ._efron import CoxProblem
 from ._risk_sets import RiskSets
-from ._survival_data import as_name_list, event_codes, prepare_survival
+from ._survival_data import as_name_list, cause_codes, prepare_survival
 from .cox import CoxResult, _fit, cox
 
 __all__ = ["FineGrayResult", "cause_specific_cox", "fine_gray"]
@@ -31,11 +31,12 @@ class FineGrayResult(CoxResult):
                 f"{self.convention}\n\n{rest}")
 
 
-def _check_cause(status: np.ndarray, cause, func: str, event: str) -> None:
-    if not np.any(status == cause):
-        present = sorted(int(c) for c in np.unique(status[status != 0]))
+def _cause_code(labels: list, cause, func: str, event: str) -> int:
+    """The integer code (1..K) of ``cause`` among the labels of the event column."""
+    if cause not in labels:
         raise ValueError(f"{func}: no row of {event!r} has the cause {cause!r}; the causes "
-                         f"present are {present}")
+                         f"present are {labels}")
+    return labels.index(cause) + 1
 
 
 def censoring_survival_left(stop: np.ndarray, status: np.ndarray, events_first: bool = True):
@@ -86,7 +87,7 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
               predictors: str | Sequence[str], cluster: str | None = None,
               weights: str | None = None, level: float = 0.95,
               convention: str = "finegray", ties: str | None = None,
-              missing: str = "drop") -> FineGrayResult:
+              missing: str = "drop", censored: object = 0) -> FineGrayResult:
     """Fine–Gray proportional subdistribution hazards model for one cause.
 
     Parameters
@@ -96,9 +97,9 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
     duration : str
         Time of the first event or of censoring (> 0).
     event : str
-        0 censored, otherwise the cause code.
-    cause : int
-        The cause modelled (e.g. 1 = rearrest); every other non-zero code competes.
+        The cause of the first event (numbers or labels), or ``censored`` for no event.
+    cause : object
+        The cause modelled (e.g. 1 or ``"rearrest"``); every other cause competes.
     predictors : str or list of str
         Numeric predictor columns.
     cluster : str, optional
@@ -117,6 +118,8 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
         Tie handling; default Efron for ``"finegray"`` and Breslow for ``"crr"``.
     missing : {"drop", "raise"}
         Drop rows with missing values (counted in ``n_dropped``) or make them an error.
+    censored : object
+        The value of ``event`` that means censored (default 0, e.g. ``"none"``).
 
     Returns
     -------
@@ -174,10 +177,11 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
         raise ValueError(f"{func}: `ties` must be 'efron' or 'breslow', got {ties!r}")
     if not 0 < level < 1:
         raise ValueError(f"{func}: `level` must be in (0, 1), got {level!r}")
-    sd = prepare_survival(data, func, duration, event, predictors, cluster=cluster,
-                          weights=weights, causes=event_codes(data, event), missing=missing)
-    _check_cause(sd.status, cause, func, event)
-    problem, subject = _fine_gray_problem(sd, cause, ties, events_first=convention == "finegray")
+    coded, labels = cause_codes(data, func, event, censored)
+    code = _cause_code(labels, cause, func, event)
+    sd = prepare_survival(coded, func, duration, event, predictors, cluster=cluster,
+                          weights=weights, causes=range(1, len(labels) + 1), missing=missing)
+    problem, subject = _fine_gray_problem(sd, code, ties, events_first=convention == "finegray")
     clusters = (sd.cluster if sd.cluster is not None else np.arange(sd.stop.size))[subject]
     fit = _fit(sd, level, True, ties, cluster, problem=problem,
                cluster_codes=clusters, with_concordance=False, func=func)
@@ -195,12 +199,13 @@ def cause_specific_cox(data: pd.DataFrame, duration: str, event: str, cause,
     duration : str
         Time of the first event or of censoring.
     event : str
-        0 censored, otherwise the cause code.
-    cause : int
-        The cause whose hazard is modelled.
+        The cause of the first event (numbers or labels), or the censoring value.
+    cause : object
+        The cause whose hazard is modelled (e.g. 2 or ``"dropout"``).
     predictors : str or list of str
     **cox_args
-        Passed to :func:`cox` (``cluster``, ``strata``, ``entry``, ``weights``, ``level``).
+        Passed to :func:`cox` (``cluster``, ``strata``, ``entry``, ``weights``, ``level``),
+        and ``censored``: the value of ``event`` meaning censored (default 0).
 
     Returns
     -------
@@ -239,10 +244,9 @@ def cause_specific_cox(data: pd.DataFrame, duration: str, event: str, cause,
     0.56
     """
     func = "cause_specific_cox"
-    if not isinstance(event, str):
-        raise TypeError(f"{func}: `event` must be a column name, got {event!r}")
-    sd = prepare_survival(data, func, duration, event, causes=event_codes(data, event))
-    _check_cause(sd.status, cause, func, event)
+    censored = cox_args.pop("censored", 0)
+    _, labels = cause_codes(data, func, event, censored)
+    _cause_code(labels, cause, func, event)
     name = f"{event}=={cause}"
     frame = data.copy()
     frame[name] = np.where(frame[event].isna(), np.nan, (frame[event] == cause).astype(float))
