@@ -190,7 +190,8 @@ def fine_gray(data: pd.DataFrame, duration: str, event: str, cause,
 
 
 def cause_specific_cox(data: pd.DataFrame, duration: str, event: str, cause,
-                       predictors: str | Sequence[str], **cox_args) -> CoxResult:
+                       predictors: str | Sequence[str], censored: object = 0,
+                       **cox_args) -> CoxResult:
     """Cause-specific Cox model: events of other causes are treated as censored.
 
     Parameters
@@ -203,9 +204,10 @@ def cause_specific_cox(data: pd.DataFrame, duration: str, event: str, cause,
     cause : object
         The cause whose hazard is modelled (e.g. 2 or ``"dropout"``).
     predictors : str or list of str
+    censored : object
+        The value of ``event`` that means censored (default 0, e.g. ``"none"``).
     **cox_args
-        Passed to :func:`cox` (``cluster``, ``strata``, ``entry``, ``weights``, ``level``),
-        and ``censored``: the value of ``event`` meaning censored (default 0).
+        Passed to :func:`cox` (``cluster``, ``strata``, ``entry``, ``weights``, ``level``).
 
     Returns
     -------
@@ -244,7 +246,6 @@ def cause_specific_cox(data: pd.DataFrame, duration: str, event: str, cause,
     0.56
     """
     func = "cause_specific_cox"
-    censored = cox_args.pop("censored", 0)
     _, labels = cause_codes(data, func, event, censored)
     _cause_code(labels, cause, func, event)
     name = f"{event}=={cause}"
