@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceWarning",
+    "DroppedDataWarning",
     "EmptyCategoryWarning",
     "FewEventsWarning",
     "HeywoodCaseWarning",
@@ -17,6 +18,7 @@ __all__ = [
     "ModelSyntaxError",
     "NonPositiveDefiniteWarning",
     "PerfectSeparationWarning",
+    "ReverseKeyedItemWarning",
     "StudyValidationError",
     "WerkalliantieWarning",
 ]
@@ -48,6 +50,14 @@ class FewEventsWarning(WerkalliantieWarning):
 
 class EmptyCategoryWarning(WerkalliantieWarning):
     """A response category is empty (in the sample or in one group)."""
+
+
+class ReverseKeyedItemWarning(WerkalliantieWarning):
+    """An item correlates negatively with its scale and probably needs re-keying."""
+
+
+class DroppedDataWarning(WerkalliantieWarning):
+    """Rows, targets or resamples were left out of an analysis (the message says how many)."""
 
 
 class StudyValidationError(ValueError):
