@@ -11,6 +11,7 @@ import pytest
 from survival_frames import mgus2_frame, read_reference_csv, read_reference_json
 
 import werkalliantie_stats.outcomes as wo
+from werkalliantie_stats.exceptions import DroppedDataWarning
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,11 @@ FG = read_reference_json("outcomes/survival/fine_gray_mgus2.json")
 def test_fine_gray_matches_finegray_coxph(name, predictors, kwargs):
     # In R: fg <- finegray(Surv(etime, fstat) ~ ., mg, etype = "pcm")
     #       coxph(Surv(fgstart, fgstop, fgstatus) ~ age + male, weights = fgwt, fg, cluster = id)
-    fit = wo.fine_gray(mgus2_frame(), "etime", "event", 1, predictors, **kwargs)
+    if "hgb" in predictors:      # 13 rows miss hgb: dropped before G is estimated
+        with pytest.warns(DroppedDataWarning, match="13 row"):
+            fit = wo.fine_gray(mgus2_frame(), "etime", "event", 1, predictors, **kwargs)
+    else:
+        fit = wo.fine_gray(mgus2_frame(), "etime", "event", 1, predictors, **kwargs)
     ref = FG[name]
     tab = pd.DataFrame(ref["table"]).set_index("term")
     np.testing.assert_allclose(fit.table["estimate"], tab["estimate"], rtol=1e-5)

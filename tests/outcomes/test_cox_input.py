@@ -12,6 +12,7 @@ from survival_frames import mgus2_frame, rossi_frame
 import werkalliantie_stats.outcomes as wo
 from werkalliantie_stats.exceptions import (
     ConvergenceWarning,
+    DroppedDataWarning,
     FewEventsWarning,
     WerkalliantieWarning,
 )
@@ -91,7 +92,9 @@ def test_constant_predictor_is_rejected(rossi):
 def test_missing_predictors_dropped_and_counted_or_raised(rossi):
     rossi["age"] = rossi["age"].astype(float)
     rossi.loc[[1, 2, 3], "age"] = np.nan
-    fit = wo.cox(rossi, "week", "arrest", P3)
+    with pytest.warns(DroppedDataWarning, match=r"cox: 3 row\(s\) .*'age': 3.*429 rows") as rec:
+        fit = wo.cox(rossi, "week", "arrest", P3)
+    assert rec[0].filename == __file__
     assert fit.n_dropped == 3 and fit.n == 429
     assert "(3 incomplete rows dropped)" in fit.summary()
     with pytest.raises(ValueError, match=r"3 row\(s\) have missing values.*'age': 3"):
@@ -172,6 +175,7 @@ def test_inputs_are_not_modified(rossi):
     m = mgus2_frame()
     m_before = m.copy()
     wo.cumulative_incidence(m, "etime", "event", group="sex")
-    wo.fine_gray(m, "etime", "event", 1, ["age", "male", "hgb"])
+    with pytest.warns(DroppedDataWarning):
+        wo.fine_gray(m, "etime", "event", 1, ["age", "male", "hgb"])
     wo.cause_specific_cox(m, "etime", "event", 2, ["age"])
     pd.testing.assert_frame_equal(m, m_before)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_columns, check_frame, numeric_frame
-from ..exceptions import WerkalliantieWarning
+from ..exceptions import DroppedDataWarning, WerkalliantieWarning
 
 __all__ = ["SurvivalData", "as_name_list", "cause_codes", "plain", "prepare_survival",
            "warn_singleton_clusters"]
@@ -144,6 +144,13 @@ def prepare_survival(data: pd.DataFrame, func: str, duration: str, event: str,
                          f"complete rows")
     if not complete.any():
         raise ValueError(f"{func}: no row is complete in columns {list(dict.fromkeys(names))}")
+    if n_dropped:
+        used = list(dict.fromkeys(num_cols + keys))
+        holes = data.loc[~complete, used].isna().sum()
+        warnings.warn(f"{func}: {n_dropped} row(s) with missing values were dropped "
+                      f"(listwise; missing per column: {holes[holes > 0].to_dict()}); "
+                      f"{int(complete.sum())} rows are analysed. Pass missing='raise' to make "
+                      f"this an error", DroppedDataWarning, stacklevel=3)
     num = numeric.loc[complete]
     _check_times(num, func, duration, entry)
     _check_status(num[event], func, event, causes)
