@@ -184,6 +184,14 @@ def test_cause_labels_equal_numeric_codes(sup):
     _check_cox(cs, REF["cause_specific_dropout"])
 
 
+def test_label_column_without_the_censoring_value_is_rejected(sup):
+    with pytest.raises(ValueError, match=r"no row of 'event' equals censored=0.*'none'"):
+        wo.cumulative_incidence(sup, "event_day", "event")
+    with pytest.raises(ValueError, match="no events: every row"):
+        wo.cumulative_incidence(sup.assign(event="none"), "event_day", "event",
+                                censored="none")
+
+
 def test_unknown_cause_label_is_rejected(sup):
     with pytest.raises(ValueError, match=r"one of the causes \['rearrest'\].*'dropout'"):
         wo.cumulative_incidence(sup, "event_day", "event", censored="none",

@@ -206,6 +206,12 @@ def cause_codes(data: pd.DataFrame, func: str, event: str, censored: object = 0,
     raw = data[event]
     present = raw[raw.notna()]
     is_cause = present != censored
+    if censored is not None and is_cause.all() and not pd.api.types.is_numeric_dtype(raw):
+        raise ValueError(f"{func}: no row of {event!r} equals censored={censored!r}; pass the "
+                         f"value that means 'no event', e.g. censored="
+                         f"{plain(sorted(map(str, pd.unique(present)))[0])!r} (values: "
+                         f"{sorted(map(str, pd.unique(present)))[:10]}), or censored=None "
+                         f"if no row is censored")
     if causes is not None:
         labels = list(causes)
         unknown = is_cause & ~present.isin(labels)

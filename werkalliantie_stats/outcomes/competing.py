@@ -220,6 +220,9 @@ def cumulative_incidence(data: pd.DataFrame, duration: str, event: str,
     if strata and group is None:
         raise ValueError(f"{func}: `strata` only stratifies Gray's test, which needs `group`")
     coded, causes = cause_codes(data, func, event, censored, causes)
+    if not causes:
+        raise ValueError(f"{func}: no events: every row of {event!r} is censored "
+                         f"({censored!r})")
     sd = prepare_survival(coded, func, duration, event, group=group, strata=strata,
                           causes=range(1, len(causes) + 1))
     z = stats.norm.ppf(0.5 + level / 2)
