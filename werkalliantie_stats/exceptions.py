@@ -9,6 +9,7 @@ what to do about it. Filter them with the standard :mod:`warnings` machinery, e.
 from __future__ import annotations
 
 __all__ = [
+    "ClusterWarning",
     "ConvergenceWarning",
     "DroppedDataWarning",
     "EmptyCategoryWarning",
@@ -50,6 +51,10 @@ class FewEventsWarning(WerkalliantieWarning):
 
 class EmptyCategoryWarning(WerkalliantieWarning):
     """A response category is empty (in the sample or in one group)."""
+
+
+class ClusterWarning(WerkalliantieWarning):
+    """The cluster variable cannot make cluster-robust SEs robust (e.g. every cluster of size 1)."""
 
 
 class ReverseKeyedItemWarning(WerkalliantieWarning):

@@ -11,10 +11,10 @@ from survival_frames import mgus2_frame, rossi_frame
 
 import werkalliantie_stats.outcomes as wo
 from werkalliantie_stats.exceptions import (
+    ClusterWarning,
     ConvergenceWarning,
     DroppedDataWarning,
     FewEventsWarning,
-    WerkalliantieWarning,
 )
 
 P3 = ["fin", "age", "prio"]
@@ -103,7 +103,7 @@ def test_missing_predictors_dropped_and_counted_or_raised(rossi):
 
 def test_singleton_clusters_warn(rossi):
     rossi["cid"] = np.arange(len(rossi))
-    with pytest.warns(WerkalliantieWarning, match="every cluster in 'cid' has a single row"):
+    with pytest.warns(ClusterWarning, match="every cluster in 'cid' has a single row"):
         fit = wo.cox(rossi, "week", "arrest", P3, cluster="cid")
     # and then the robust SEs are the plain sandwich, as coxph(..., robust = TRUE)
     plain = wo.cox(rossi, "week", "arrest", P3, robust=True)
@@ -112,7 +112,7 @@ def test_singleton_clusters_warn(rossi):
 
 def test_fine_gray_warnings_name_fine_gray_and_point_at_the_caller():
     m = mgus2_frame().assign(cid=lambda d: np.arange(len(d)))
-    with pytest.warns(WerkalliantieWarning, match="fine_gray: every cluster in 'cid'") as rec:
+    with pytest.warns(ClusterWarning, match="fine_gray: every cluster in 'cid'") as rec:
         wo.fine_gray(m, "etime", "event", 1, ["age"], cluster="cid")
     assert rec[0].filename == __file__
     with pytest.warns(FewEventsWarning, match="fine_gray: .* events for 2 predictor") as rec:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_columns, check_frame, numeric_frame
-from ..exceptions import DroppedDataWarning, WerkalliantieWarning
+from ..exceptions import ClusterWarning, DroppedDataWarning
 
 __all__ = ["SurvivalData", "as_name_list", "cause_codes", "plain", "prepare_survival",
            "warn_singleton_clusters"]
@@ -187,7 +187,7 @@ def warn_singleton_clusters(cluster: np.ndarray, func: str, name: str) -> None:
         warnings.warn(f"{func}: every cluster in {name!r} has a single row, so the cluster-robust "
                       f"SEs are the ordinary (independent-rows) sandwich; check that {name!r} "
                       f"identifies the clusters (e.g. the officer id)",
-                      WerkalliantieWarning, stacklevel=4)
+                      ClusterWarning, stacklevel=4)
 
 
 

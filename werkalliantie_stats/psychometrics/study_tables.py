@@ -75,7 +75,7 @@ def reliability_table(study: Study, ci: str = "feldt", level: float = 0.95,
     --------
     >>> import werkalliantie_stats as ws
     >>> rel = ws.reliability_table(ws.load_synthetic(), ordinal=False, omega=False)
-    >>> rel.table.loc[("binding", "client", 1), "n_items"]
+    >>> int(rel.table.loc[("binding", "client", 1), "n_items"])
     5
     """
     study = _check_study(study, "reliability_table")
