@@ -1,5 +1,6 @@
-"""Pipelines composing the analysis modules: ``replicate`` (and, later, ``validate``)."""
+"""Pipelines composing the analysis modules: :func:`replicate` and :func:`validate`."""
 
+from ._result import FigureSpec, PipelineResult, Section
 from .replicate import ReplicationResult, replicate
 
-__all__ = ["ReplicationResult", "replicate"]
+__all__ = ["FigureSpec", "PipelineResult", "ReplicationResult", "Section", "replicate"]
