@@ -7,9 +7,9 @@ generating value on synthetic data, and a verdict by a rule stated in the table:
 - ``contradicted``: the CI lies wholly on the other side;
 - ``inconclusive``: the CI contains it.
 
-For the number of factors (no CI) the verdict is ``supported`` when parallel analysis and
-MAP both retain one factor per subscale and every subscale's items load mainly on their own
-factor in the EFA; ``contradicted`` otherwise.
+For the number of factors (no CI) each count (factors retained by parallel analysis, by
+MAP, and subscales recovered by the EFA) is ``supported`` when it equals the number of
+subscales and ``contradicted`` otherwise.
 """
 
 from __future__ import annotations
@@ -44,16 +44,23 @@ def _row(claim, rater, quantity, estimate, lower, upper, truth, verdict_, rule):
                                     float(upper), float(truth), verdict_, rule), strict=True))
 
 
+def _count_verdict(found: float, expected: int) -> str:
+    return "supported" if found == expected else "contradicted"
+
+
 def factor_rows(retention: dict, recovered: dict, n_subscales: int, truth) -> list[dict]:
+    """Per rater: factors retained by parallel analysis and by MAP, and the number of
+    subscales whose items all load mainly on one factor of their own in the EFA; each is
+    ``supported`` when it equals the number of subscales."""
     rows = []
+    true_value = float(n_subscales) if truth is not None else math.nan
     for rater, (n_parallel, n_map) in retention.items():
-        ok = n_parallel == n_subscales and n_map == n_subscales and recovered.get(rater, False)
-        true_value = n_subscales if truth is not None else math.nan
-        rows.append(_row("four_factors", rater, "parallel_analysis_factors", n_parallel,
-                         math.nan, math.nan, true_value,
-                         "supported" if ok else "contradicted", "factors_rule"))
-        rows.append(_row("four_factors", rater, "map_factors", n_map, math.nan, math.nan,
-                         true_value, "supported" if ok else "contradicted", "factors_rule"))
+        n_recovered = recovered.get(rater, 0)
+        for quantity, found in (("parallel_analysis_factors", n_parallel),
+                                ("map_factors", n_map),
+                                ("efa_subscales_recovered", n_recovered)):
+            rows.append(_row("four_factors", rater, quantity, found, math.nan, math.nan,
+                             true_value, _count_verdict(found, n_subscales), "factors_rule"))
     return rows
 
 

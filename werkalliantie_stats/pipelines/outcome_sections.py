@@ -21,8 +21,13 @@ from ..scoring import alliance_quality
 from ..study import Study
 from ._result import SectionBuilder
 
-__all__ = ["COVARIATES", "claim_models", "outcome_frame", "survival_section",
-           "binary_outcome_section"]
+__all__ = [
+    "COVARIATES",
+    "binary_outcome_section",
+    "claim_models",
+    "outcome_frame",
+    "survival_section",
+]
 
 COVARIATES = ("age", "prior_convictions", "substance_use")
 CLUSTER = "officer_id"
@@ -100,7 +105,7 @@ def survival_section(frame: pd.DataFrame, b: SectionBuilder) -> None:
     cif = cumulative_incidence(frame, "event_day", "event", group="quality",
                                censored=EVENT_NONE)
     b.table("cumulative_incidence", cif.table)
-    b.figure("cumulative_incidence", "survival.cumulative_incidence_plot", cif)
+    b.figure("cumulative_incidence", "survival.cumulative_incidence_plot", cif, ci=False)
     models = {}
     for cause in ("dropout", "rearrest"):
         models[("cause_specific", cause)] = cause_specific_cox(

@@ -23,9 +23,19 @@ from ..study import Study
 from . import describe
 from ._result import SectionBuilder
 
-__all__ = ["RATERS", "agreement_section", "efa_section", "factorability_section",
-           "item_section", "quality_section", "reliability_section", "retention_section",
-           "sample_section", "subscale_loading_pattern"]
+__all__ = [
+    "RATERS",
+    "agreement_section",
+    "efa_section",
+    "factorability_section",
+    "item_section",
+    "quality_section",
+    "recovered_subscales",
+    "reliability_section",
+    "retention_section",
+    "sample_section",
+    "subscale_loading_pattern",
+]
 
 RATERS = ("client", "officer")
 
@@ -101,7 +111,14 @@ def subscale_loading_pattern(loadings: pd.DataFrame, study: Study) -> pd.DataFra
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("subscale")
 
 
-def efa_section(study: Study, b: SectionBuilder, wave: int = 1) -> dict[str, bool]:
+def recovered_subscales(pattern: pd.DataFrame) -> int:
+    """Subscales whose items all load mainly on one factor that no other subscale takes."""
+    own = pattern["items_on_factor"] == pattern["items"]
+    unique = ~pattern["factor"].duplicated(keep=False)
+    return int((own & unique).sum())
+
+
+def efa_section(study: Study, b: SectionBuilder, wave: int = 1) -> dict[str, int]:
     """Four-factor (one per subscale) minres EFA with oblimin on polychoric correlations."""
     n_factors = len(study.instrument.subscales)
     recovered = {}
@@ -114,8 +131,7 @@ def efa_section(study: Study, b: SectionBuilder, wave: int = 1) -> dict[str, boo
         pattern = subscale_loading_pattern(fit.loadings, study)
         b.table(f"efa_pattern_{rater}", pattern)
         b.figure(f"efa_loadings_{rater}", "psychometrics.loading_heatmap", fit)
-        recovered[rater] = bool(pattern["factor"].is_unique
-                                and (pattern["items_on_factor"] == pattern["items"]).all())
+        recovered[rater] = recovered_subscales(pattern)
     return recovered
 
 

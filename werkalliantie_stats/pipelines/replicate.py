@@ -87,8 +87,8 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
     Verdicts (``supported`` / ``contradicted`` / ``inconclusive``) compare a 95% CI with
     the claim's bound: alpha > 0.70 for the positive subscales; stroefheid's alpha below
     the lowest positive subscale's; odds or hazard ratio of good alliance quality < 1 for
-    dropout, rearrest (cause-specific) and rising risk. Four factors are supported when
-    parallel analysis and MAP retain four and the EFA puts each subscale on its own factor.
+    dropout, rearrest (cause-specific) and rising risk. For four factors, each count
+    (parallel analysis, MAP, subscales on their own EFA factor) must equal four.
 
     References
     ----------
