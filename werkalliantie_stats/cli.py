@@ -1,17 +1,40 @@
-"""The ``werkalliantie`` command line: simulate, replicate."""
+"""The ``werkalliantie`` command line: replicate, validate, simulate.
+
+Column maps (``validate --map FILE``, ``replicate --map FILE``) say which of your columns
+is which of ours, in either of two formats:
+
+- CSV with a header row and two columns, your name then ours::
+
+      your_column,our_column
+      Paar,dyad_id
+      V1,com1
+
+- TOML with a ``[columns]`` table and, optionally, a ``[rater_codes]`` table recoding the
+  rater column::
+
+      [columns]
+      Paar = "dyad_id"
+      V1 = "com1"
+      [rater_codes]
+      C = "client"
+      W = "officer"
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
+import tomllib
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 
 from . import __version__
 from .exceptions import InstrumentError, StudyValidationError
 from .report import OutputExistsError, write_report
 
-__all__ = ["main"]
+__all__ = ["main", "read_column_map"]
 
 SYNTHETIC_SEED = 267
 DEFAULT_OUT = "werkalliantie-output"
@@ -21,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="werkalliantie",
         description="The working alliance in probation: replicate Menger & Donker, validate the "
-                    "instrument, simulate studies.")
+                    "instrument, simulate studies.",
+        epilog="Reports are written to a new folder (report.html, figures/, tables/, "
+               "results.json); an existing folder is replaced only with --force.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -30,10 +55,28 @@ def _parser() -> argparse.ArgumentParser:
                      help="questionnaire file (csv, xlsx, sav, parquet); default: bundled "
                           "synthetic study")
     rep.add_argument("--supervision", metavar="FILE", help="supervision (outcomes) file")
-    rep.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
-    rep.add_argument("--lang", choices=("en", "nl"), default="en", help="report language")
-    rep.add_argument("--force", action="store_true", help="replace an existing output folder")
-    rep.add_argument("--quiet", action="store_true", help="print nothing on success")
+    rep.add_argument("--map", metavar="FILE", help="column map (CSV or TOML; see --help of "
+                                                  "validate)")
+    rep.add_argument("--instrument", metavar="FILE", help="instrument file (TOML)")
+    _common(rep)
+
+    val = commands.add_parser(
+        "validate", help="check the instrument in a new sample and write a report",
+        description="Data checks, item statistics, factor structure, reliability, "
+                    "invariance and norms of a new sample. A column map (--map) is a CSV "
+                    "with a header row and two columns (your name, our name), or a TOML "
+                    "file with a [columns] table (your name = \"our name\") and optionally a "
+                    "[rater_codes] table (your code = \"client\" | \"officer\").")
+    val.add_argument("data", metavar="DATA", help="questionnaire file (csv, xlsx, sav, "
+                                                   "parquet)")
+    val.add_argument("--supervision", metavar="FILE", help="supervision (outcomes) file")
+    val.add_argument("--instrument", metavar="FILE", help="instrument file (TOML)")
+    val.add_argument("--map", metavar="FILE", help="column map, CSV or TOML")
+    val.add_argument("--group", metavar="COL", help="supervision column whose groups are "
+                                                   "compared (invariance)")
+    val.add_argument("--estimator", choices=("ML", "MLR"), default="MLR",
+                     help="CFA estimator (default MLR)")
+    _common(val)
 
     sim = commands.add_parser("simulate", help="write a synthetic study (csv + truth.json)")
     sim.add_argument("--seed", type=int, default=SYNTHETIC_SEED,
@@ -45,18 +88,87 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _replicate(args: argparse.Namespace) -> int:
-    from .pipelines import replicate
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--out", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
+    sub.add_argument("--lang", choices=("en", "nl"), default="en", help="report language")
+    sub.add_argument("--seed", type=int, default=None,
+                     help="random seed of parallel analysis and of the simulated population "
+                          "behind the truth column (default: a fixed seed, recorded in "
+                          "results.json)")
+    sub.add_argument("--jobs", type=int, default=1,
+                     help="processes for drawing the figures (the analysis itself runs in "
+                          "one process; default 1)")
+    sub.add_argument("--force", action="store_true", help="replace an existing output folder")
+    sub.add_argument("--quiet", action="store_true",
+                     help="no progress display and no message on success")
+
+
+def read_column_map(path: str) -> tuple[dict[str, str], dict[str, str] | None]:
+    """Read a column map: CSV (two columns, header row) or TOML (``[columns]``, optional
+    ``[rater_codes]``). Returns ``(mapping, rater_codes)``."""
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"--map: no such file {path!r}")
+    if file.suffix.lower() == ".toml":
+        with file.open("rb") as handle:
+            try:
+                content = tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"--map {path!r}: not valid TOML ({exc})") from None
+        columns, codes = content.get("columns"), content.get("rater_codes")
+        if not isinstance(columns, dict) or not columns:
+            raise ValueError(f"--map {path!r}: needs a [columns] table, e.g. V1 = \"com1\"")
+        return {str(k): str(v) for k, v in columns.items()}, (
+            {k: str(v) for k, v in codes.items()} if isinstance(codes, dict) else None)
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        rows = [r for r in csv.reader(handle) if any(cell.strip() for cell in r)]
+    bad = [i for i, r in enumerate(rows[1:], start=2) if len(r) != 2 or not all(r)]
+    if len(rows) < 2 or bad:
+        where = f"line {bad[0]}: {rows[bad[0] - 1]!r}" if bad else "no rows after the header"
+        raise ValueError(f"--map {path!r}: expected a header and rows of two columns "
+                         f"(your_column,our_column); {where}")
+    return {theirs.strip(): ours.strip() for theirs, ours in rows[1:]}, None
+
+
+def _read(args: argparse.Namespace):
     from .study import read_study
 
-    if args.supervision and not args.data:
-        raise SystemExit("werkalliantie replicate: --supervision needs --data as well")
-    study = read_study(args.data, args.supervision) if args.data else None
-    result = replicate(study)
-    path = write_report(result, args.out, force=args.force, lang=args.lang)
+    mapping, codes = read_column_map(args.map) if args.map else (None, None)
+    return read_study(args.data, args.supervision, instrument=args.instrument,
+                      mapping=mapping, rater_codes=codes)
+
+
+def _write(result, args: argparse.Namespace) -> int:
+    path = write_report(result, args.out, force=args.force, lang=args.lang, jobs=args.jobs)
     if not args.quiet:
         print(f"Report written to {path.resolve() / 'report.html'}")
     return 0
+
+
+def _seed(args: argparse.Namespace) -> dict:
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
+    return {} if args.seed is None else {"seed": args.seed}
+
+
+def _replicate(args: argparse.Namespace) -> int:
+    from .pipelines import replicate
+
+    if (args.supervision or args.map or args.instrument) and not args.data:
+        raise SystemExit("werkalliantie replicate: --supervision, --map and --instrument "
+                         "need --data as well")
+    study = _read(args) if args.data else None
+    result = replicate(study, lang=args.lang, progress=False if args.quiet else None,
+                       **_seed(args))
+    return _write(result, args)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .pipelines import validate
+
+    result = validate(_read(args), group=args.group, estimator=args.estimator, lang=args.lang,
+                      progress=False if args.quiet else None, **_seed(args))
+    return _write(result, args)
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -80,7 +192,8 @@ def _simulate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``werkalliantie`` command; returns the exit code."""
     args = _parser().parse_args(argv)
-    handler = {"replicate": _replicate, "simulate": _simulate}[args.command]
+    handler = {"replicate": _replicate, "validate": _validate,
+               "simulate": _simulate}[args.command]
     try:
         return handler(args)
     except StudyValidationError as exc:

@@ -2,5 +2,7 @@
 
 from ._result import FigureSpec, PipelineResult, Section
 from .replicate import ReplicationResult, replicate
+from .validate import ValidationResult, validate
 
-__all__ = ["FigureSpec", "PipelineResult", "ReplicationResult", "Section", "replicate"]
+__all__ = ["FigureSpec", "PipelineResult", "ReplicationResult", "Section", "ValidationResult",
+           "replicate", "validate"]

@@ -18,7 +18,6 @@ __all__ = ["cfa_module", "cfa_steps", "group_invariance_section", "omitted",
            "predictive_steps"]
 
 CFA_NAMES = ("cfa", "instrument_model", "longitudinal_invariance", "measurement_invariance")
-ESTIMATOR = "MLR"
 MISSING = "fiml"
 
 
@@ -43,7 +42,10 @@ def omitted(study: Study, group: str | None = None) -> dict[str, str]:
     """Sections that could not be computed for this study, with the reason."""
     out = {}
     if cfa_module() is None:
-        out["cfa"] = "the CFA engine (werkalliantie_stats.psychometrics.cfa) is not installed"
+        out["cfa"] = ("the CFA engine (werkalliantie_stats.psychometrics.cfa) is not installed: "
+                      "no CFA per rater, no client-officer or wave invariance")
+        if group is not None:
+            out["group_invariance"] = f"invariance across {group!r} needs the CFA engine"
     if study.supervision is None:
         out["outcomes"] = "the study has no supervision (outcome) table"
     elif predictive_module() is None:
@@ -52,17 +54,14 @@ def omitted(study: Study, group: str | None = None) -> dict[str, str]:
     return out
 
 
-def _fit_row(fit) -> pd.Series:
-    return fit.fit_measures
-
-
-def cfa_section(study: Study, b: SectionBuilder, engine: ModuleType, wave: int = 1) -> None:
-    """The four-factor model per rater (MLR, FIML): fit measures and standardized loadings."""
+def cfa_section(study: Study, b: SectionBuilder, engine: ModuleType, estimator: str,
+                wave: int = 1) -> None:
+    """The four-factor model per rater (FIML): fit measures and standardized loadings."""
     model = engine.instrument_model(study.instrument)
     fits = {rater: engine.cfa(study.items(rater=rater, wave=wave), model,
-                              estimator=ESTIMATOR, missing=MISSING)
+                              estimator=estimator, missing=MISSING)
             for rater in ("client", "officer")}
-    b.table("cfa_fit", pd.DataFrame({r: _fit_row(f) for r, f in fits.items()}).T
+    b.table("cfa_fit", pd.DataFrame({r: f.fit_measures for r, f in fits.items()}).T
             .rename_axis("rater"))
     loadings = {r: f.estimates.loc[f.estimates["op"] == "=~",
                                    ["lhs", "rhs", "est", "se", "std_all"]].set_index("rhs")
@@ -70,22 +69,23 @@ def cfa_section(study: Study, b: SectionBuilder, engine: ModuleType, wave: int =
     b.table("cfa_loadings", pd.concat(loadings, names=["rater", "item"]))
 
 
-def invariance_section(study: Study, b: SectionBuilder, engine: ModuleType) -> None:
+def invariance_section(study: Study, b: SectionBuilder, engine: ModuleType,
+                       estimator: str) -> None:
     """Paired client-officer invariance (wave 1) and wave 1-2 invariance per rater."""
     inst = study.instrument
     paired = study.paired_items(pair="rater", wave=1)
     b.table("invariance_raters", engine.longitudinal_invariance(
-        paired, inst, {"client": "_client", "officer": "_officer"}, estimator=ESTIMATOR,
+        paired, inst, {"client": "_client", "officer": "_officer"}, estimator=estimator,
         missing=MISSING).table)
     for rater in ("client", "officer"):
         waves = study.paired_items(pair="wave", rater=rater)
         b.table(f"invariance_waves_{rater}", engine.longitudinal_invariance(
-            waves, inst, {"wave1": "_w1", "wave2": "_w2"}, estimator=ESTIMATOR,
+            waves, inst, {"wave1": "_w1", "wave2": "_w2"}, estimator=estimator,
             missing=MISSING).table)
 
 
 def group_invariance_section(study: Study, b: SectionBuilder, engine: ModuleType,
-                             group: str, wave: int = 1) -> None:
+                             estimator: str, group: str, wave: int = 1) -> None:
     """Invariance across a grouping column of the supervision table, per rater."""
     model = engine.instrument_model(study.instrument)
     labels = study.supervision.set_index("dyad_id")[group]
@@ -93,16 +93,22 @@ def group_invariance_section(study: Study, b: SectionBuilder, engine: ModuleType
         items = study.items(rater=rater, wave=wave)
         data = items.join(labels).dropna(subset=[group])
         b.table(f"invariance_{group}_{rater}", engine.measurement_invariance(
-            data, model, group=group, estimator=ESTIMATOR, missing=MISSING).table)
+            data, model, group=group, estimator=estimator, missing=MISSING).table)
 
 
-def cfa_steps(study: Study) -> list:
+def cfa_steps(study: Study, estimator: str = "MLR", group: str | None = None) -> list:
     """Report steps of the CFA sections (none when the engine is absent)."""
     engine = cfa_module()
     if engine is None:
         return []
-    return [("cfa", partial(cfa_section, study, engine=engine)),
-            ("invariance", partial(invariance_section, study, engine=engine))]
+    steps = [("cfa", partial(cfa_section, study, engine=engine, estimator=estimator)),
+             ("invariance", partial(invariance_section, study, engine=engine,
+                                    estimator=estimator))]
+    if group is not None:
+        steps.append(("group_invariance", partial(group_invariance_section, study,
+                                                  engine=engine, estimator=estimator,
+                                                  group=group)))
+    return steps
 
 
 def predictive_steps(study: Study) -> list:

@@ -19,6 +19,7 @@ from ..psychometrics import (
     parallel_analysis,
     reliability_table,
 )
+from ..psychometrics.correlation import correlation_matrix
 from ..study import Study
 from . import describe
 from ._result import SectionBuilder
@@ -38,6 +39,21 @@ __all__ = [
 ]
 
 RATERS = ("client", "officer")
+
+
+class Correlations:
+    """Polychoric correlations of each rater's items, computed once and shared by KMO,
+    Bartlett, parallel analysis, MAP and EFA (each accepts a matrix with ``n_obs``)."""
+
+    def __init__(self, study: Study, wave: int = 1):
+        self.study, self.wave, self._cache = study, wave, {}
+
+    def __call__(self, rater: str) -> tuple[pd.DataFrame, float]:
+        if rater not in self._cache:
+            items = self.study.items(rater=rater, wave=self.wave)
+            source = correlation_matrix(items, "polychoric", "replicate")
+            self._cache[rater] = (source.matrix, float(source.n_obs))
+        return self._cache[rater]
 
 
 def sample_section(study: Study, b: SectionBuilder) -> None:
@@ -66,28 +82,28 @@ def item_section(study: Study, b: SectionBuilder, wave: int = 1) -> None:
     b.table("item_statistics", table.reorder_levels(["rater", "item"]))
 
 
-def factorability_section(study: Study, b: SectionBuilder, wave: int = 1) -> None:
+def factorability_section(study: Study, b: SectionBuilder, corr: Correlations) -> None:
     """KMO and Bartlett's test on the polychoric correlations, per rater."""
     rows = {}
     for rater in RATERS:
-        items = study.items(rater=rater, wave=wave)
-        k = kmo(items, correlation="polychoric")
-        bt = bartlett_sphericity(items, correlation="polychoric")
-        rows[rater] = {"n": float(len(items.dropna(how="all"))), "kmo": k.overall,
-                       "kmo_min_item": float(np.min(k.per_item)),
+        matrix, n_obs = corr(rater)
+        k = kmo(matrix)
+        bt = bartlett_sphericity(matrix, n_obs=n_obs)
+        rows[rater] = {"n": n_obs, "kmo": k.overall, "kmo_min_item": float(np.min(k.per_item)),
                        "bartlett_chisq": bt.statistic, "bartlett_df": float(bt.df),
                        "bartlett_p": bt.p_value}
     b.table("factorability", pd.DataFrame.from_dict(rows, orient="index").rename_axis("rater"))
 
 
-def retention_section(study: Study, b: SectionBuilder, seed, wave: int = 1,
-                      n_iter: int = 50) -> dict[str, int]:
-    """Parallel analysis (polychoric, 95th percentile) and Velicer's MAP, per rater."""
+def retention_section(study: Study, b: SectionBuilder, corr: Correlations, seed,
+                      n_iter: int = 50) -> dict[str, tuple[int, int]]:
+    """Parallel analysis (95th percentile of eigenvalues of normal data of the same size)
+    and Velicer's MAP on the polychoric correlations, per rater."""
     rows, found = {}, {}
     for rater in RATERS:
-        items = study.items(rater=rater, wave=wave)
-        pa = parallel_analysis(items, n_iter=n_iter, correlation="polychoric", seed=seed)
-        mp = map_test(items, correlation="polychoric")
+        matrix, n_obs = corr(rater)
+        pa = parallel_analysis(matrix, n_iter=n_iter, seed=seed, n_obs=int(n_obs))
+        mp = map_test(matrix)
         rows[rater] = {"parallel_factors": float(pa.n_factors),
                        "parallel_components": float(pa.n_components),
                        "map_factors": float(mp.n_factors)}
@@ -118,12 +134,13 @@ def recovered_subscales(pattern: pd.DataFrame) -> int:
     return int((own & unique).sum())
 
 
-def efa_section(study: Study, b: SectionBuilder, wave: int = 1) -> dict[str, int]:
+def efa_section(study: Study, b: SectionBuilder, corr: Correlations) -> dict[str, int]:
     """Four-factor (one per subscale) minres EFA with oblimin on polychoric correlations."""
     n_factors = len(study.instrument.subscales)
     recovered = {}
     for rater in RATERS:
-        fit = efa(study.items(rater=rater, wave=wave), n_factors, correlation="polychoric")
+        matrix, n_obs = corr(rater)
+        fit = efa(matrix, n_factors, n_obs=n_obs, scores=None)
         loadings = fit.loadings.copy()
         loadings["communality"] = fit.communalities
         b.table(f"efa_loadings_{rater}", loadings)

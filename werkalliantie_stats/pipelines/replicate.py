@@ -112,13 +112,14 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
     if not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"replicate: `jobs` must be a positive int, got {jobs!r}")
     state: dict = {}
+    corr = psy.Correlations(study)
     positive = {s: study.instrument.subscale(s).positive for s in study.instrument.subscales}
 
     def retention(b: SectionBuilder) -> None:
-        state["retention"] = psy.retention_section(study, b, seed=seed)
+        state["retention"] = psy.retention_section(study, b, corr, seed=seed)
 
     def factors(b: SectionBuilder) -> None:
-        state["recovered"] = psy.efa_section(study, b)
+        state["recovered"] = psy.efa_section(study, b, corr)
 
     def reliability(b: SectionBuilder) -> None:
         state["reliability"] = psy.reliability_section(study, b)
@@ -140,7 +141,7 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
 
     steps = [("sample", partial(psy.sample_section, study)),
              ("items", partial(psy.item_section, study)),
-             ("factorability", partial(psy.factorability_section, study)),
+             ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", retention), ("efa", factors)]
     steps += optional.cfa_steps(study)
     steps += [("reliability", reliability), ("agreement", partial(psy.agreement_section, study)),

@@ -14,6 +14,14 @@ CSV_ONLY = {"parallel_analysis_client", "parallel_analysis_officer", "km_event_f
             "cumulative_incidence"}
 """Long tables written as CSV but not printed in the page."""
 
+PAGE_COLUMNS = {
+    "item_statistics": ("subscale", "n", "missing", "mean", "sd", "skew", "kurtosis",
+                        "r_rest", "alpha_if_deleted"),
+    "agreement": ("n", "icc", "icc_lower", "icc_upper", "r", "mean_diff", "loa_lower",
+                  "loa_upper"),
+}
+"""Columns shown in the page for wide tables (the CSV has them all)."""
+
 STYLE = """
 :root{--ink:#1d1d1f;--muted:#5f6368;--rule:#1d1d1f;--accent:#1f5fa8}
 *{box-sizing:border-box}
@@ -23,6 +31,7 @@ h1{font-size:1.7rem;margin:.5rem 0 .25rem}h2{font-size:1.3rem;margin-top:2.5rem;
  border-bottom:2px solid var(--accent);padding-bottom:.2rem}
 nav ol{columns:2;padding-left:1.2rem}nav a{color:var(--accent);text-decoration:none}
 .meta{color:var(--muted);font-size:.9rem}
+.headline{font-size:1.05rem;background:#eef3fa;padding:.5rem .75rem;border-radius:.3rem}
 figure{margin:1.25rem 0}figure.table figcaption{margin-bottom:.4rem}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.88rem;font-variant-numeric:tabular-nums;
@@ -67,7 +76,8 @@ def _section(result, section, pngs: dict[str, bytes], count: _Counter, lang: str
         count.tables += 1
         drop = ("rule",) if name == "claims" else ()
         parts.append(html_table(result.tables[name], count.tables,
-                                label(lang, "table", name), lang, drop=drop))
+                                label(lang, "table", name), lang, drop=drop,
+                                keep=PAGE_COLUMNS.get(name)))
     if section.key == "claims":
         parts.append(_rules(result.tables[name], lang))
     for name in section.figures:
@@ -107,6 +117,18 @@ def _source(result, versions: dict, created: str, lang: str) -> str:
             f'<dl class="source">{"".join(rows)}</dl></section>')
 
 
+def _headline(result, lang: str) -> str:
+    """One line under the title: how many claims each verdict got, linked to the table."""
+    claims = result.tables.get("claims")
+    if claims is None or claims.empty:
+        return ""
+    counts = claims["verdict"].value_counts()
+    parts = ", ".join(f"{label(lang, 'value', v)}: {int(counts[v])}"
+                      for v in ("supported", "inconclusive", "contradicted") if v in counts)
+    return (f'<p class="headline"><a href="#claims">{html.escape(label(lang, "section", "claims"))}'
+            f"</a> — {html.escape(parts)}</p>")
+
+
 def html_document(result, kind: str, pngs: dict[str, bytes], versions: dict, created: str,
                   lang: str) -> str:
     """The whole report page (``kind`` is ``"replicate"`` or ``"validate"``)."""
@@ -120,6 +142,6 @@ def html_document(result, kind: str, pngs: dict[str, bytes], versions: dict, cre
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             f'<header><h1>{html.escape(title)}</h1><p class="meta">{html.escape(created)}</p>'
-            f"</header><nav><h2>{label(lang, 'text', 'contents')}</h2><ol>{toc}</ol></nav>"
+            f"{_headline(result, lang)}</header><nav><h2>{label(lang, 'text', 'contents')}</h2><ol>{toc}</ol></nav>"
             f"<main>{''.join(sections)}{_source(result, versions, created, lang)}</main>"
             f"</body></html>\n")

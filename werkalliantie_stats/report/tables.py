@@ -45,11 +45,25 @@ def format_number(value, digits: int = 2) -> str:
     return str(value)
 
 
-def _cell(value, column: str, lang: str) -> str:
+def _integral_columns(frame: pd.DataFrame) -> set[str]:
+    """Numeric columns whose every value is a whole number (counts, df): printed as such."""
+    out = set()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            finite = values.dropna().astype(float)
+            if len(finite) and np.all(np.mod(finite, 1) == 0):
+                out.add(column)
+    return out
+
+
+def _cell(value, column: str, lang: str, integral: bool) -> str:
     if is_p_column(column) and isinstance(value, (float, np.floating)):
         return format_p(float(value))
     if isinstance(value, str):
         return label(lang, "value", value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and not integral:
+        return f"{value:.2f}".replace("-", "−")
     return format_number(value)
 
 
@@ -78,9 +92,12 @@ def _display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def html_table(table: pd.DataFrame, number: int, title: str, lang: str,
-               drop: tuple[str, ...] = ()) -> str:
+               drop: tuple[str, ...] = (), keep: tuple[str, ...] | None = None) -> str:
     """One APA-style table: ``Table N`` in bold, the title in italics, rules only above
-    and below the header and at the bottom; index levels become the first columns."""
+    and below the header and at the bottom; index levels become the first columns.
+    ``drop`` leaves columns out, ``keep`` (when given) shows only those columns."""
+    if keep is not None:
+        table = table[[c for c in keep if c in table.columns]]
     frame = _display(table.drop(columns=[c for c in drop if c in table.columns]))
     frame = drop_duplicate_index(frame)
     names = [n for n in frame.index.names if n is not None]
@@ -88,11 +105,11 @@ def html_table(table: pd.DataFrame, number: int, title: str, lang: str,
     if not names and not isinstance(table.index, pd.RangeIndex):
         flat.insert(0, "", [str(i) for i in frame.index])
     head = "".join(f"<th>{html.escape(label(lang, 'column', c))}</th>" for c in flat.columns)
-    rows = []
+    rows, integral = [], _integral_columns(flat)
     for record in flat.itertuples(index=False):
         cells = []
         for column, value in zip(flat.columns, record, strict=True):
-            text = html.escape(_cell(value, str(column), lang))
+            text = html.escape(_cell(value, str(column), lang, column in integral))
             css = f' class="v-{value}"' if column == "verdict" else ""
             cells.append(f"<td{css}>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")

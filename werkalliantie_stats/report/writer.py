@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import platform
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from os import PathLike
@@ -77,8 +78,18 @@ def _payload(result, created: str, versions: dict, figure_files: dict) -> dict:
     }
 
 
+def render_figures(figures: dict, time_label: str, jobs: int = 1) -> dict[str, tuple]:
+    """PNG and SVG bytes of every figure; ``jobs > 1`` draws them in that many processes."""
+    if jobs <= 1 or len(figures) < 2:
+        return {name: render(spec, time_label=time_label) for name, spec in figures.items()}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {name: pool.submit(render, spec, 120, time_label)
+                   for name, spec in figures.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def write_report(result, out: str | PathLike, force: bool = False,
-                 lang: str | None = None) -> Path:
+                 lang: str | None = None, jobs: int = 1) -> Path:
     """Write a pipeline result to the folder ``out``.
 
     Contents: ``report.html`` (self-contained: figures embedded as PNG), ``report.md``,
@@ -95,6 +106,8 @@ def write_report(result, out: str | PathLike, force: bool = False,
         Replace an existing folder.
     lang : {"en", "nl"}, optional
         Report language; default: the language the result was made with.
+    jobs : int
+        Processes for drawing the figures (drawing is most of the writing time).
     """
     lang = result.lang if lang is None else lang
     if lang not in LABELS:
@@ -107,8 +120,9 @@ def write_report(result, out: str | PathLike, force: bool = False,
         for name, table in result.tables.items():
             table.to_csv(folder / "tables" / f"{name}.csv", lineterminator="\n")
         pngs, files = {}, {}
+        drawn = render_figures(result.figures, TIME_LABEL[lang], jobs)
         for name, spec in result.figures.items():
-            png, svg = render(spec, time_label=TIME_LABEL[lang])
+            png, svg = drawn[name]
             (folder / "figures" / f"{name}.png").write_bytes(png)
             (folder / "figures" / f"{name}.svg").write_bytes(svg)
             pngs[name] = png
