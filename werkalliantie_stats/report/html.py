@@ -142,6 +142,7 @@ def html_document(result, kind: str, pngs: dict[str, bytes], versions: dict, cre
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             f'<header><h1>{html.escape(title)}</h1><p class="meta">{html.escape(created)}</p>'
-            f"{_headline(result, lang)}</header><nav><h2>{label(lang, 'text', 'contents')}</h2><ol>{toc}</ol></nav>"
+            f"{_headline(result, lang)}</header>"
+            f"<nav><h2>{label(lang, 'text', 'contents')}</h2><ol>{toc}</ol></nav>"
             f"<main>{''.join(sections)}{_source(result, versions, created, lang)}</main>"
             f"</body></html>\n")
