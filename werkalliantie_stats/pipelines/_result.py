@@ -118,6 +118,9 @@ def run_sections(steps: list[tuple[str, Callable[[SectionBuilder], None]]],
         builder = SectionBuilder(key)
         with collect_warnings(builder):
             step(builder)
+        repeated = (set(builder.tables) & set(tables)) | (set(builder.figures) & set(figures))
+        if repeated:
+            raise RuntimeError(f"section {key!r} reuses the names {sorted(repeated)}")
         tables.update(builder.tables)
         figures.update(builder.figures)
         sections.append(builder.section())

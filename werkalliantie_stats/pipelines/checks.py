@@ -44,7 +44,6 @@ def checks_section(study: Study, b: SectionBuilder) -> None:
     if study.supervision is not None:
         _check(rows, "supervision_rows", len(study.supervision), False)
     b.table("data_checks", pd.DataFrame(rows).set_index("check"))
-    b.table("item_missingness", missing.to_frame("share_missing").rename_axis("item"))
 
 
 def norms_section(study: Study, b: SectionBuilder, wave: int = 1) -> None:

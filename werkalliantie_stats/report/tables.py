@@ -41,8 +41,15 @@ def format_number(value, digits: int = 2) -> str:
             return "∞" if value > 0 else "−∞"
         if float(value).is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return f"{value:.{digits}f}".replace("-", "−")
+        return _decimals(float(value), digits)
     return str(value)
+
+
+def _decimals(value: float, digits: int) -> str:
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:  # no "-0.00"
+        text = text.lstrip("-")
+    return text.replace("-", "−")
 
 
 def _integral_columns(frame: pd.DataFrame) -> set[str]:
@@ -63,7 +70,7 @@ def _cell(value, column: str, lang: str, integral: bool) -> str:
     if isinstance(value, str):
         return label(lang, "value", value)
     if isinstance(value, (float, np.floating)) and math.isfinite(value) and not integral:
-        return f"{value:.2f}".replace("-", "−")
+        return _decimals(float(value), 2)
     return format_number(value)
 
 
