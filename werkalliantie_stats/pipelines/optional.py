@@ -92,8 +92,9 @@ def group_invariance_section(study: Study, b: SectionBuilder, engine: ModuleType
     for rater in ("client", "officer"):
         items = study.items(rater=rater, wave=wave)
         data = items.join(labels).dropna(subset=[group])
-        b.table(f"invariance_{group}_{rater}", engine.measurement_invariance(
+        b.table(f"group_invariance_{rater}", engine.measurement_invariance(
             data, model, group=group, estimator=estimator, missing=MISSING).table)
+    b.notes.append(f"Groups: the values of {group!r} in the supervision table.")
 
 
 def cfa_steps(study: Study, estimator: str = "MLR", group: str | None = None) -> list:

@@ -80,6 +80,9 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "predictive_validity": "Predictive validity",
             "claims": "Findings vs. the Menger–Donker claims",
             "problems": "Problems found in the data", "norms": "Percentiles of subscale scores",
+            "data_checks": "Data checks",
+            "group_invariance_client": "Invariance across groups, client version",
+            "group_invariance_officer": "Invariance across groups, officer version",
         },
         "figure": {
             "item_distributions_client": "Response distributions, client version (wave 1)",
@@ -117,6 +120,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "first_event_rearrest": "first event: rearrest",
             "first_event_dropout": "first event: dropout",
             "good": "good", "not_good": "not good", "ok": "ok", "attention": "attention",
+            "questionnaires": "questionnaires",
+            "questionnaires_client": "questionnaires, client",
+            "questionnaires_officer": "questionnaires, officer",
+            "dyads_rated_by_both_wave1": "dyads rated by both raters, wave 1",
+            "items_missing_over_10pct": "items with more than 10% missing",
+            "unused_response_categories": "response categories never used (item x rater)",
+            "supervision_rows": "supervision rows",
         },
         "column": {
             "claim": "Claim", "rater": "Rater", "quantity": "Quantity",
@@ -203,6 +213,9 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "claims": "Bevindingen vs. de claims van Menger en Donker",
             "problems": "Gevonden problemen in de gegevens",
             "norms": "Percentielen van subschaalscores",
+            "data_checks": "Controle van de gegevens",
+            "group_invariance_client": "Invariantie tussen groepen, cliëntversie",
+            "group_invariance_officer": "Invariantie tussen groepen, werkersversie",
         },
         "figure": {
             "item_distributions_client": "Antwoordverdeling, cliëntversie (meting 1)",
@@ -241,6 +254,14 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "geen", "first_event_rearrest": "eerste gebeurtenis: arrestatie",
             "first_event_dropout": "eerste gebeurtenis: uitval",
             "good": "goed", "not_good": "niet goed", "ok": "in orde", "attention": "aandacht",
+            "questionnaires": "vragenlijsten",
+            "questionnaires_client": "vragenlijsten, cliënt",
+            "questionnaires_officer": "vragenlijsten, werker",
+            "dyads_rated_by_both_wave1": "dyades door beide beoordeeld, meting 1",
+            "items_missing_over_10pct": "items met meer dan 10% ontbrekend",
+            "unused_response_categories": "nooit gekozen antwoordcategorieën (item x "
+                                          "beoordelaar)",
+            "supervision_rows": "rijen toezicht",
         },
         "column": {
             "claim": "Claim", "rater": "Beoordelaar", "quantity": "Grootheid",
