@@ -89,9 +89,9 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
     Examples
     --------
     >>> import werkalliantie_stats as ws
-    >>> result = ws.validate(ws.simulate_study(n_dyads=120, seed=5), progress=False)
-    >>> result.tables["data_checks"].loc["dyads", "value"]
-    120.0
+    >>> result = ws.pipelines.validate(ws.load_synthetic(), progress=False)
+    >>> int(result.tables["data_checks"].loc["dyads", "value"])
+    267
     >>> list(result.tables["norms"].columns[:3])
     ['n', 'mean', 'sd']
     """

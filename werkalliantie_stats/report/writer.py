@@ -108,6 +108,32 @@ def write_report(result, out: str | PathLike, force: bool = False,
         Report language; default: the language the result was made with.
     jobs : int
         Processes for drawing the figures (drawing is most of the writing time).
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Notes
+    -----
+    Numbers are formatted only here (APA style: two decimals, whole numbers for counts,
+    p-values as ``.031`` / ``< .001``, CIs as ``[lower, upper]``); CSV and JSON keep full
+    precision. The page holds aggregates only: no dyad, client or officer identifiers.
+
+    References
+    ----------
+    1. American Psychological Association (2020). Publication Manual of the APA (7th ed.),
+       chapter 7: tables and figures.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, werkalliantie_stats as ws
+    >>> from werkalliantie_stats.report import write_report
+    >>> result = ws.pipelines.validate(ws.load_synthetic(), progress=False)
+    >>> folder = write_report(result, pathlib.Path(tempfile.mkdtemp()) / "report")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['figures', 'report.html', 'report.md', 'results.json', 'tables']
+    >>> # In R there is no single twin; psych::fa.parallel, lavaan::cfa and friends each print.
     """
     lang = result.lang if lang is None else lang
     if lang not in LABELS:
