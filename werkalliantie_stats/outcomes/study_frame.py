@@ -1,0 +1,169 @@
+"""One analysis row per dyad: supervision outcomes next to every alliance rating.
+
+:func:`outcome_frame` is the bridge between a :class:`~werkalliantie_stats.Study` and the
+generic outcome models: it scores the questionnaires of one wave, puts client, officer and
+averaged ratings of each subscale and of the alliance index next to the supervision row,
+and adds per-SD versions and the between/within-officer split used by
+:func:`~werkalliantie_stats.outcomes.predictive_validity`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..scoring import alliance_quality
+from ..study import Study
+
+__all__ = ["RATINGS", "outcome_frame", "rating_names", "require_supervised_study"]
+
+RATINGS = ("client", "officer", "both")
+"""The three ratings of every subscale: client, officer, and the mean of both."""
+
+
+def require_supervised_study(study: object, func: str) -> Study:
+    """``study`` if it is a Study with a supervision table, else a clear error."""
+    if not isinstance(study, Study):
+        raise TypeError(f"{func}: `study` must be a Study (see read_study / load_synthetic), "
+                        f"got {type(study).__name__}")
+    if study.supervision is None:
+        raise ValueError(f"{func}: the study has no supervision table, so there are no "
+                         f"outcomes to predict; read it with read_study(questionnaires, "
+                         f"supervision=...)")
+    return study
+
+
+def rating_names(study: Study) -> tuple[str, ...]:
+    """The rated constructs: each subscale of the instrument, then ``"index"``."""
+    return (*study.instrument.subscales, "index")
+
+
+def _check_wave(study: Study, wave: object, func: str) -> int:
+    waves = sorted(int(w) for w in study.questionnaires["wave"].unique())
+    if isinstance(wave, bool) or not isinstance(wave, (int, np.integer)) or wave not in waves:
+        raise ValueError(f"{func}: `wave` must be one of the study's waves {waves}, got "
+                         f"{wave!r}")
+    return int(wave)
+
+
+def _ratings(study: Study, wave: int, high: float, low: float, max_missing: int
+             ) -> pd.DataFrame:
+    """Raw client/officer/both scores per construct and the classification, by dyad_id."""
+    aq = alliance_quality(study, high=high, low=low, max_missing=max_missing).table
+    aq = aq.xs(wave, level="wave")
+    out = pd.DataFrame(index=aq.index)
+    for sub in study.instrument.subscales:
+        for rater in ("client", "officer"):
+            out[f"{sub}_{rater}"] = aq[f"{sub}_{rater}"].astype(float)
+        out[f"{sub}_both"] = out[[f"{sub}_client", f"{sub}_officer"]].mean(axis=1, skipna=False)
+    out["index_client"] = aq["index_client"].astype(float)
+    out["index_officer"] = aq["index_officer"].astype(float)
+    out["index_both"] = aq["alliance_index"].astype(float)
+    for col in ("good_client", "good_officer", "good"):
+        out[col] = aq[col].astype("Float64").astype(float)
+    return out
+
+
+def _standardise(values: pd.Series) -> pd.Series:
+    """``(x - mean) / sd`` over the non-missing values (sd with n - 1, as R's scale())."""
+    sd = values.std(ddof=1)
+    if not np.isfinite(sd) or sd == 0:
+        return pd.Series(np.nan, index=values.index)
+    return (values - values.mean()) / sd
+
+
+def _officer_split(z: pd.Series, officer: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Officer mean of ``z`` (over the officer's dyads with a value) and the deviation."""
+    between = z.groupby(officer).transform("mean")
+    return between.where(z.notna()), z - between
+
+
+def outcome_frame(study: Study, wave: int = 1, high: float = 3.5, low: float = 2.5,
+                  max_missing: int = 1) -> pd.DataFrame:
+    """One row per supervised dyad: outcomes, covariates and every alliance rating.
+
+    Parameters
+    ----------
+    study : Study
+        Must have a supervision table.
+    wave : int, default 1
+        The questionnaire wave whose ratings are used (1 = start of supervision, so the
+        ratings precede the outcomes).
+    high, low : float
+        Cut-offs of the good/not-good classification (see :func:`alliance_quality`).
+    max_missing : int, default 1
+        Most missing items a subscale score may have (see :func:`score_subscales`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the dyad ids (order of the supervision table; the index is unnamed
+        because ``dyad_id`` is also a column), with
+
+        * every column of ``study.supervision`` (``dyad_id`` as a column too);
+        * ``<c>_client``, ``<c>_officer``, ``<c>_both`` for each construct ``c`` (the four
+          subscales and ``index``): the client's and the officer's score on the response
+          scale and the mean of both (missing when either is missing). ``index_<rater>``
+          is the alliance index of :func:`alliance_quality` (positive subscales and the
+          re-keyed stroefheid averaged; higher is better);
+        * ``<c>_<rating>_z``: the score z-scored over the dyads of this frame that have it
+          (sample SD, ``n - 1``), so a model's coefficient is the effect per SD;
+        * ``<c>_<rating>_between``: the officer's mean of ``<c>_<rating>_z`` over his or
+          her dyads in the frame with a score, and ``<c>_<rating>_within``: the dyad's
+          deviation from it (``z - between``); both on the z scale and missing when the
+          score is;
+        * ``good_client``, ``good_officer`` and ``good``: the alliance-quality
+          classification (1 good, 0 not good, NaN when a rater's scores are missing);
+          ``good`` requires both raters.
+
+    Notes
+    -----
+    For dyad :math:`i` of officer :math:`o(i)` with score :math:`x_i` (sample mean
+    :math:`\\bar x`, SD :math:`s` over the :math:`n` dyads with a score):
+    :math:`z_i = (x_i - \\bar x)/s`, :math:`b_i = n_{o}^{-1} \\sum_{j: o(j) = o(i)} z_j`
+    and :math:`w_i = z_i - b_i`. Entering :math:`b` and :math:`w` together separates the
+    officer-level (between) association from the within-officer one [1]_. The z-scores use
+    the whole frame, not each model's complete cases, so that every model in
+    :func:`predictive_validity` shares one scale. Dyads without a questionnaire at
+    ``wave`` have missing ratings; dyads with questionnaires but no supervision row are
+    not in the frame. The officer is ``supervision.officer_id``.
+
+    References
+    ----------
+    .. [1] Enders CK, Tofighi D (2007). Centering predictor variables in cross-sectional
+       multilevel models: a new look at an old issue. Psychological Methods 12(2),
+       121-138.
+
+    Examples
+    --------
+    >>> import werkalliantie_stats as ws
+    >>> from werkalliantie_stats.outcomes import outcome_frame
+    >>> frame = outcome_frame(ws.load_synthetic())
+    >>> frame.shape[0]
+    267
+    >>> round(float(frame["vertrouwen_client_z"].std()), 6)
+    1.0
+    >>> cols = ["vertrouwen_client_z", "vertrouwen_client_between", "vertrouwen_client_within"]
+    >>> row = frame.loc["D0001", cols]
+    >>> bool(abs(row.iloc[0] - row.iloc[1] - row.iloc[2]) < 1e-12)
+    True
+    >>> # In R: z <- as.numeric(scale(x)); b <- ave(z, officer_id, FUN = mean); w <- z - b
+    """
+    func = "outcome_frame"
+    study = require_supervised_study(study, func)
+    wave = _check_wave(study, wave, func)
+    sup = study.supervision
+    ratings = _ratings(study, wave, high, low, max_missing).reindex(sup["dyad_id"])
+    frame = sup.copy()
+    frame.index = pd.Index(sup["dyad_id"].to_numpy())  # unnamed: dyad_id is a column too
+    officer = frame["officer_id"]
+    for construct in rating_names(study):
+        for rating in RATINGS:
+            name = f"{construct}_{rating}"
+            frame[name] = ratings[name].to_numpy()
+            z = _standardise(frame[name])
+            frame[f"{name}_z"] = z
+            frame[f"{name}_between"], frame[f"{name}_within"] = _officer_split(z, officer)
+    for col in ("good_client", "good_officer", "good"):
+        frame[col] = ratings[col].to_numpy()
+    return frame
