@@ -24,6 +24,7 @@ from .ph_test import PHTestResult, ph_test
 from .start_stop import start_stop_frame
 from .study_frame import outcome_frame
 from .study_models import PredictiveValidityResult, predictive_validity
+from .study_time_varying import rearrest_time_varying
 
 __all__ = [
     "AUCResult",
@@ -56,5 +57,6 @@ __all__ = [
     "outcome_frame",
     "ph_test",
     "predictive_validity",
+    "rearrest_time_varying",
     "start_stop_frame",
 ]

@@ -49,24 +49,24 @@ MODELS: dict[str, tuple[OutcomeModel, ...]] = {
 
 def _logistic_rows(frame, spec, predictors, cluster, level):
     res = logistic(frame, spec.response, predictors, cluster=cluster, level=level)
-    return res.table, res.auc, res.n_obs, res.n_events, "std_error"
+    return res.table, res.auc, res.n_obs, res.n_events, "std_error", res.firth
 
 
 def _cox_rows(frame, spec, predictors, cluster, level):
     res = cause_specific_cox(frame, EVENT_DAY, EVENT, "rearrest", predictors,
                              censored=CENSORED, cluster=cluster, level=level)
-    return res.table, res.concordance, res.n, res.n_events, "robust_se"
+    return res.table, res.concordance, res.n, res.n_events, "robust_se", False
 
 
 def _fine_gray_rows(frame, spec, predictors, cluster, level):
     res = fine_gray(frame, EVENT_DAY, EVENT, "rearrest", predictors, cluster=cluster,
                     level=level, censored=CENSORED)
-    return res.table, np.nan, res.n, res.n_events, "robust_se"
+    return res.table, np.nan, res.n, res.n_events, "robust_se", False
 
 
 def _linear_rows(frame, spec, predictors, cluster, level):
     res = linear(frame, spec.response, predictors, cluster=cluster, level=level)
-    return res.table, np.nan, res.n_obs, np.nan, "std_error"
+    return res.table, np.nan, res.n_obs, np.nan, "std_error", False
 
 
 _FITTERS: dict[str, Callable] = {"logistic": _logistic_rows, "cause-specific Cox": _cox_rows,
@@ -95,14 +95,15 @@ def fit_terms(frame: pd.DataFrame, spec: OutcomeModel, terms: Sequence[str],
     """Fit one model and return one row per alliance term in ``terms``.
 
     Columns: term, coef (log OR/HR/SHR or b), std_error (robust), p_value, coef_lower,
-    coef_upper (Wald, at ``level``), auc_or_c, n, events.
+    coef_upper (Wald, at ``level``), auc_or_c, n, events, firth (a logistic model fitted
+    by Firth's penalised likelihood because the outcome was separated).
     """
     predictors = model_terms(spec, terms, adjust)
     context = (f"predictive_validity ({spec.model} of {spec.response} on "
                f"{' + '.join(predictors)})")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table, auc_or_c, n, events, se_col = _FITTERS[spec.model](frame, spec, predictors,
+        table, auc_or_c, n, events, se_col, firth = _FITTERS[spec.model](frame, spec, predictors,
                                                                   cluster, level)
     _reissue(caught, context)
     rows = table.loc[list(terms)]
@@ -112,4 +113,4 @@ def fit_terms(frame: pd.DataFrame, spec: OutcomeModel, terms: Sequence[str],
                          "coef_lower": rows["ci_lower"].to_numpy(),
                          "coef_upper": rows["ci_upper"].to_numpy(),
                          "auc_or_c": float(auc_or_c), "n": int(n),
-                         "events": float(events)})
+                         "events": float(events), "firth": bool(firth)})

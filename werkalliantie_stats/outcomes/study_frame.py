@@ -15,7 +15,7 @@ import pandas as pd
 from ..scoring import alliance_quality
 from ..study import Study
 
-__all__ = ["RATINGS", "outcome_frame", "rating_names", "require_supervised_study"]
+__all__ = ["RATINGS", "check_wave", "outcome_frame", "rating_names", "require_supervised_study"]
 
 RATINGS = ("client", "officer", "both")
 """The three ratings of every subscale: client, officer, and the mean of both."""
@@ -38,7 +38,7 @@ def rating_names(study: Study) -> tuple[str, ...]:
     return (*study.instrument.subscales, "index")
 
 
-def _check_wave(study: Study, wave: object, func: str) -> int:
+def check_wave(study: Study, wave: object, func: str) -> int:
     waves = sorted(int(w) for w in study.questionnaires["wave"].unique())
     if isinstance(wave, bool) or not isinstance(wave, (int, np.integer)) or wave not in waves:
         raise ValueError(f"{func}: `wave` must be one of the study's waves {waves}, got "
@@ -151,7 +151,7 @@ def outcome_frame(study: Study, wave: int = 1, high: float = 3.5, low: float = 2
     """
     func = "outcome_frame"
     study = require_supervised_study(study, func)
-    wave = _check_wave(study, wave, func)
+    wave = check_wave(study, wave, func)
     sup = study.supervision
     ratings = _ratings(study, wave, high, low, max_missing).reindex(sup["dyad_id"])
     frame = sup.copy()

@@ -19,7 +19,13 @@ from ..exceptions import DroppedDataWarning
 from ..study import Study
 from ._study_fits import MODELS, fit_terms
 from ._table import check_level
-from .study_frame import RATINGS, outcome_frame, rating_names, require_supervised_study
+from .study_frame import (
+    RATINGS,
+    check_wave,
+    outcome_frame,
+    rating_names,
+    require_supervised_study,
+)
 
 __all__ = ["SPECIFICATIONS", "PredictiveValidityResult", "holm", "predictive_validity"]
 
@@ -30,7 +36,7 @@ the officer mean and the within-officer deviation of a rating in one model."""
 
 TABLE_COLUMNS = ["outcome", "model", "response", "specification", "predictor", "rater", "term",
                  "adjusted", "effect_type", "estimate", "ci_lower", "ci_upper", "p_value",
-                 "p_holm", "auc_or_c", "n", "events", "coef", "std_error"]
+                 "p_holm", "auc_or_c", "n", "events", "coef", "std_error", "firth"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,12 +49,14 @@ class PredictiveValidityResult(ResultMixin):
         One row per (outcome model, alliance term, adjusted or not); columns
         ``outcome, model, response, specification, predictor, rater, term, adjusted,
         effect_type, estimate, ci_lower, ci_upper, p_value, p_holm, auc_or_c, n, events,
-        coef, std_error``. ``estimate`` and its CI are on the effect scale (OR, HR, SHR
+        coef, std_error, firth``. ``estimate`` and its CI are on the effect scale (OR, HR, SHR
         per SD, or the ANCOVA ``b`` per SD); ``coef`` and ``std_error`` on the linear
         predictor scale (log ratio or b), the SE cluster-robust. ``auc_or_c`` is the
         model's AUC (logistic) or Harrell's C (cause-specific Cox), NaN otherwise.
         ``n`` is the number of dyads after listwise deletion, ``events`` the number of
-        events (NaN for the ANCOVA).
+        events (NaN for the ANCOVA). ``firth`` marks a logistic model that was fitted
+        by Firth's penalised likelihood because the outcome was separated (a
+        ``PerfectSeparationWarning`` was issued).
     level : float
         Confidence level of the intervals.
     wave : int
@@ -90,6 +98,9 @@ class PredictiveValidityResult(ResultMixin):
                  "listwise deletion: dyads missing per column "
                  + (", ".join(f"{k} {v}" for k, v in self.missing.items() if v) or "none"),
                  "", format_table(shown, digits)]
+        if self.table["firth"].any():
+            lines.insert(6, f"{int(self.table['firth'].sum())} row(s) from logistic models "
+                            f"fitted by Firth's penalised likelihood (separation): see `firth`")
         return "\n".join(lines)
 
 
@@ -323,6 +334,7 @@ def predictive_validity(study: Study,
     specifications = _check_specifications(specifications)
     adjust = check_adjust(study, adjust, FUNC)
     level = check_level(level, FUNC)
+    wave = check_wave(study, wave, FUNC)
     frame = outcome_frame(study, wave=wave, high=high, low=low, max_missing=max_missing)
     table = _fit_all(frame, outcomes, _predictor_sets(study, specifications), adjust, level)
     family = _check_family(family)

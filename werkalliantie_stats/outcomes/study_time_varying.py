@@ -45,7 +45,7 @@ def _wave2_days(wave2_day: object, frame: pd.DataFrame) -> pd.Series:
                         f"a Series indexed by dyad_id, got {type(wave2_day).__name__}")
     if (days <= 0).any():
         bad = days[days <= 0]
-        raise ValueError(f"{FUNC}: `wave2_day` must be positive, got {bad.iloc[0]!r} for "
+        raise ValueError(f"{FUNC}: `wave2_day` must be positive, got {float(bad.iloc[0])!r} for "
                          f"dyad {bad.index[0]!r}")
     return days.astype(float)
 
@@ -135,7 +135,7 @@ def rearrest_time_varying(study: Study, predictor: str = "vertrouwen", rater: st
     Examples
     --------
     >>> import werkalliantie_stats as ws
-    >>> from werkalliantie_stats.outcomes.study_time_varying import rearrest_time_varying
+    >>> from werkalliantie_stats.outcomes import rearrest_time_varying
     >>> fit = rearrest_time_varying(ws.load_synthetic(), "vertrouwen", "client")
     >>> fit.n_events
     82
