@@ -80,6 +80,10 @@ def _reissue(caught: list, context: str) -> None:
         warnings.warn(f"{context}: {w.message}", w.category, stacklevel=4)
 
 
+def _response_columns(spec: OutcomeModel) -> list[str]:
+    return [EVENT_DAY, EVENT] if spec.outcome == "rearrest" else [spec.response]
+
+
 def model_terms(spec: OutcomeModel, terms: Sequence[str], adjust: Sequence[str]
                 ) -> list[str]:
     """Alliance terms first, then the model's base covariates, then the adjustment set."""
@@ -101,10 +105,12 @@ def fit_terms(frame: pd.DataFrame, spec: OutcomeModel, terms: Sequence[str],
     predictors = model_terms(spec, terms, adjust)
     context = (f"predictive_validity ({spec.model} of {spec.response} on "
                f"{' + '.join(predictors)})")
+    used = _response_columns(spec) + predictors + ([cluster] if cluster else [])
+    data = frame[list(dict.fromkeys(used))]   # only the model's columns: the fits copy data
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table, auc_or_c, n, events, se_col, firth = _FITTERS[spec.model](frame, spec, predictors,
-                                                                  cluster, level)
+        table, auc_or_c, n, events, se_col, firth = _FITTERS[spec.model](data, spec, predictors,
+                                                                         cluster, level)
     _reissue(caught, context)
     rows = table.loc[list(terms)]
     return pd.DataFrame({"term": list(terms), "coef": rows["estimate"].to_numpy(),

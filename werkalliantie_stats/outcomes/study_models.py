@@ -174,28 +174,30 @@ def _predictor_sets(study: Study, specifications: Sequence[str]) -> list[tuple]:
     return sets
 
 
-def _effect_scale(rows: pd.DataFrame, effect_type: str) -> pd.DataFrame:
-    transform = (lambda x: x) if effect_type == "b" else np.exp
-    rows["estimate"] = transform(rows["coef"])
-    rows["ci_lower"] = transform(rows["coef_lower"])
-    rows["ci_upper"] = transform(rows["coef_upper"])
-    return rows
+def _effect_scale(table: pd.DataFrame) -> pd.DataFrame:
+    """OR/HR/SHR = exp(coef) with exp'd limits; the ANCOVA's b stays as it is."""
+    ratio = (table["effect_type"] != "b").to_numpy()
+    for target, source in (("estimate", "coef"), ("ci_lower", "coef_lower"),
+                           ("ci_upper", "coef_upper")):
+        values = table[source].to_numpy()
+        table[target] = np.where(ratio, np.exp(values), values)
+    return table
 
 
 def _fit_all(frame: pd.DataFrame, outcomes, sets, adjust, level) -> pd.DataFrame:
-    parts = []
+    parts, labels = [], []
     for outcome in outcomes:
         for spec in MODELS[outcome]:
             for specification, predictor, raters, terms in sets:
                 for adjusted in (False, True):
-                    rows = fit_terms(frame, spec, terms, adjust if adjusted else (),
-                                     "officer_id", level)
-                    rows = rows.assign(outcome=outcome, model=spec.model,
-                                       response=spec.response, specification=specification,
-                                       predictor=predictor, rater=list(raters),
-                                       adjusted=adjusted, effect_type=spec.effect_type)
-                    parts.append(_effect_scale(rows, spec.effect_type))
-    return pd.concat(parts, ignore_index=True)
+                    parts.append(fit_terms(frame, spec, terms, adjust if adjusted else (),
+                                           "officer_id", level))
+                    labels += [(outcome, spec.model, spec.response, specification, predictor,
+                                rater, adjusted, spec.effect_type) for rater in raters]
+    keys = pd.DataFrame(labels, columns=["outcome", "model", "response", "specification",
+                                         "predictor", "rater", "adjusted", "effect_type"])
+    table = pd.concat([keys, pd.concat(parts, ignore_index=True)], axis=1)
+    return _effect_scale(table)
 
 
 def _rating_column(term: str) -> str:
