@@ -9,13 +9,23 @@ and adds per-SD versions and the between/within-officer split used by
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
 from ..scoring import alliance_quality
 from ..study import Study
 
-__all__ = ["RATINGS", "check_wave", "outcome_frame", "rating_names", "require_supervised_study"]
+__all__ = [
+    "RATINGS",
+    "analysis_frame",
+    "check_wave",
+    "outcome_frame",
+    "quality_table",
+    "rating_names",
+    "require_supervised_study",
+]
 
 RATINGS = ("client", "officer", "both")
 """The three ratings of every subscale: client, officer, and the mean of both."""
@@ -46,36 +56,75 @@ def check_wave(study: Study, wave: object, func: str) -> int:
     return int(wave)
 
 
-def _ratings(study: Study, wave: int, high: float, low: float, max_missing: int
-             ) -> pd.DataFrame:
+def quality_table(study: Study, high: float = 3.5, low: float = 2.5, max_missing: int = 1
+                  ) -> pd.DataFrame:
+    """:func:`alliance_quality`'s table (all waves), computed once for several frames."""
+    return alliance_quality(study, high=high, low=low, max_missing=max_missing).table
+
+
+def _ratings(study: Study, quality: pd.DataFrame, wave: int) -> pd.DataFrame:
     """Raw client/officer/both scores per construct and the classification, by dyad_id."""
-    aq = alliance_quality(study, high=high, low=low, max_missing=max_missing).table
-    aq = aq.xs(wave, level="wave")
-    out = pd.DataFrame(index=aq.index)
+    aq = quality.xs(wave, level="wave")
+    out = {}
     for sub in study.instrument.subscales:
-        for rater in ("client", "officer"):
-            out[f"{sub}_{rater}"] = aq[f"{sub}_{rater}"].astype(float)
-        out[f"{sub}_both"] = out[[f"{sub}_client", f"{sub}_officer"]].mean(axis=1, skipna=False)
-    out["index_client"] = aq["index_client"].astype(float)
-    out["index_officer"] = aq["index_officer"].astype(float)
-    out["index_both"] = aq["alliance_index"].astype(float)
+        client = aq[f"{sub}_client"].to_numpy(float)
+        officer = aq[f"{sub}_officer"].to_numpy(float)
+        out.update({f"{sub}_client": client, f"{sub}_officer": officer,
+                    f"{sub}_both": (client + officer) / 2})
+    out["index_client"] = aq["index_client"].to_numpy(float)
+    out["index_officer"] = aq["index_officer"].to_numpy(float)
+    out["index_both"] = aq["alliance_index"].to_numpy(float)
     for col in ("good_client", "good_officer", "good"):
-        out[col] = aq[col].astype("Float64").astype(float)
-    return out
+        out[col] = aq[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return pd.DataFrame(out, index=aq.index)
 
 
-def _standardise(values: pd.Series) -> pd.Series:
-    """``(x - mean) / sd`` over the non-missing values (sd with n - 1, as R's scale())."""
-    sd = values.std(ddof=1)
-    if not np.isfinite(sd) or sd == 0:
-        return pd.Series(np.nan, index=values.index)
-    return (values - values.mean()) / sd
+def _standardise(values: np.ndarray) -> np.ndarray:
+    """Columnwise ``(x - mean) / sd`` over the non-missing values (sd with n - 1, as R's
+    scale()); a column with fewer than two values or no spread becomes NaN."""
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN or single-value columns
+        sd = np.nanstd(values, axis=0, ddof=1)
+        z = (values - np.nanmean(values, axis=0)) / sd
+    return np.where(np.isfinite(sd) & (sd > 0), z, np.nan)
 
 
-def _officer_split(z: pd.Series, officer: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Officer mean of ``z`` (over the officer's dyads with a value) and the deviation."""
-    between = z.groupby(officer).transform("mean")
-    return between.where(z.notna()), z - between
+def _officer_split(z: np.ndarray, officer: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Officer means of each column of ``z`` (over dyads with a value) and deviations."""
+    codes, _ = pd.factorize(officer)
+    present = ~np.isnan(z)
+    sums = np.zeros((codes.max() + 1, z.shape[1]))
+    counts = np.zeros_like(sums)
+    np.add.at(sums, codes, np.where(present, z, 0.0))
+    np.add.at(counts, codes, present)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        between = np.where(present, sums[codes] / counts[codes], np.nan)
+    return between, z - between
+
+
+def _rating_columns(ratings: pd.DataFrame, officer: pd.Series, names: list[str]
+                    ) -> pd.DataFrame:
+    """For each rating: raw, _z, _between, _within (in that order per rating)."""
+    raw = ratings[names].to_numpy(float)
+    z = _standardise(raw)
+    between, within = _officer_split(z, officer)
+    blocks = {"": raw, "_z": z, "_between": between, "_within": within}
+    columns = {f"{name}{suffix}": block[:, j] for j, name in enumerate(names)
+               for suffix, block in blocks.items()}
+    return pd.DataFrame(columns, index=ratings.index)
+
+
+def analysis_frame(study: Study, quality: pd.DataFrame, wave: int) -> pd.DataFrame:
+    """:func:`outcome_frame` from a precomputed :func:`quality_table` (checked inputs)."""
+    sup = study.supervision
+    ratings = _ratings(study, quality, wave).reindex(sup["dyad_id"].to_numpy())
+    names = [f"{c}_{r}" for c in rating_names(study) for r in RATINGS]
+    officer = pd.Series(sup["officer_id"].to_numpy(), index=ratings.index)
+    derived = _rating_columns(ratings, officer, names)
+    good = ratings[["good_client", "good_officer", "good"]]
+    frame = sup.copy()
+    frame.index = ratings.index.rename(None)   # unnamed: dyad_id is a column too
+    return pd.concat([frame, derived, good], axis=1)
 
 
 def outcome_frame(study: Study, wave: int = 1, high: float = 3.5, low: float = 2.5,
@@ -152,18 +201,4 @@ def outcome_frame(study: Study, wave: int = 1, high: float = 3.5, low: float = 2
     func = "outcome_frame"
     study = require_supervised_study(study, func)
     wave = check_wave(study, wave, func)
-    sup = study.supervision
-    ratings = _ratings(study, wave, high, low, max_missing).reindex(sup["dyad_id"])
-    frame = sup.copy()
-    frame.index = pd.Index(sup["dyad_id"].to_numpy())  # unnamed: dyad_id is a column too
-    officer = frame["officer_id"]
-    for construct in rating_names(study):
-        for rating in RATINGS:
-            name = f"{construct}_{rating}"
-            frame[name] = ratings[name].to_numpy()
-            z = _standardise(frame[name])
-            frame[f"{name}_z"] = z
-            frame[f"{name}_between"], frame[f"{name}_within"] = _officer_split(z, officer)
-    for col in ("good_client", "good_officer", "good"):
-        frame[col] = ratings[col].to_numpy()
-    return frame
+    return analysis_frame(study, quality_table(study, high, low, max_missing), wave)

@@ -11,7 +11,14 @@ from ..study import Study
 from ._table import check_level
 from .cox import CoxResult, cox
 from .start_stop import start_stop_frame
-from .study_frame import RATINGS, outcome_frame, rating_names, require_supervised_study
+from .study_frame import (
+    RATINGS,
+    analysis_frame,
+    check_wave,
+    quality_table,
+    rating_names,
+    require_supervised_study,
+)
 from .study_models import check_adjust
 
 __all__ = ["WAVE2_DAY", "rearrest_time_varying"]
@@ -59,8 +66,9 @@ def time_varying_frame(study: Study, predictor: str = "vertrouwen", rater: str =
     _check_choice(predictor, rating_names(study), "predictor")
     _check_choice(rater, RATINGS, "rater")
     name = f"{predictor}_{rater}"
-    first = outcome_frame(study, wave=1, max_missing=max_missing)
-    second = outcome_frame(study, wave=2, max_missing=max_missing)
+    quality = quality_table(study, max_missing=max_missing)
+    first = analysis_frame(study, quality, check_wave(study, 1, FUNC))
+    second = analysis_frame(study, quality, check_wave(study, 2, FUNC))
     centre, scale = first[name].mean(), first[name].std(ddof=1)
     term = f"{name}_z"
     base = first[["dyad_id", "officer_id", "event_day", *adjust]].copy()
