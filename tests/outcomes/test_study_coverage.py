@@ -86,9 +86,9 @@ def _covers(frame, outcome, term, adjust, truth) -> bool:
 
 @pytest.mark.slow
 def test_main_alliance_effects_cover_the_generating_values():
-    truth_or = PARAMS.to_dict()["dropout_effects"]
-    truth_hr = PARAMS.to_dict()["rearrest_effects"]
-    or_positive, hr_trust = np.exp(truth_or["positive"]), np.exp(truth_hr["vertrouwen"])
+    truth = simulate_tables(20, seed=0)[2]["population"]      # as in study.truth
+    or_positive = truth["dropout_odds_ratio"]["positive"]
+    hr_trust = truth["rearrest_hazard_ratio"]["vertrouwen"]
     assert round(or_positive, 2) == 0.67 and round(hr_trust, 2) == 0.78
     dropout_adjust = ["true_stroefheid", *COVARIATES]
     rearrest_adjust = ["true_communicatie", "true_binding", "true_stroefheid", *COVARIATES]
