@@ -1,0 +1,1 @@
+"""Psychometric models: correlations, factor analysis, reliability, CFA."""
