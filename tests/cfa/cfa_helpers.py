@@ -30,6 +30,10 @@ def load_hs() -> pd.DataFrame:
     return read_reference_csv("data/holzinger_swineford.csv")
 
 
+def load_paired_wide() -> pd.DataFrame:
+    return read_reference_csv("cfa/paired_wide.csv")
+
+
 def load_hs_mcar() -> pd.DataFrame:
     return read_reference_csv("cfa/hs_mcar.csv")
 

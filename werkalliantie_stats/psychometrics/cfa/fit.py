@@ -121,7 +121,7 @@ def _standard(h0: TestStatistic, base: TestStatistic, n: int, groups: int) -> di
         "chisq": x2, "df": df, "pvalue": _pchisq_upper(x2, df) if df > 0 else math.nan,
         "baseline_chisq": x2b, "baseline_df": dfb, "baseline_pvalue": _pchisq_upper(x2b, dfb),
         "cfi": _cfi(x2, df, x2b, dfb), "tli": _tli(x2, df, x2b, dfb),
-        "nfi": (x2b - x2) / x2b, "rni": 1 - max(x2 - df, 0) / max(x2b - dfb, 1e-300),
+        "nfi": (x2b - x2) / x2b, "rni": 1 - (x2 - df) / (x2b - dfb) if x2b != dfb else math.nan,
         "rmsea": _rmsea(x2, df, n, groups), "rmsea_ci_lower": lower, "rmsea_ci_upper": upper,
         "rmsea_pvalue": _close_fit(x2, df, n, groups),
     }

@@ -103,11 +103,14 @@ class InvarianceResult(ResultMixin):
         The :class:`CFAResult` of each step.
     estimator : str
         ``"ML"`` or ``"MLR"`` (scaled differences, Satorra-Bentler 2001).
+    syntax : dict
+        Model text of each step when it was generated (longitudinal invariance).
     """
 
     table: pd.DataFrame
     fits: dict = field(repr=False)
     estimator: str = "ML"
+    syntax: dict = field(default_factory=dict, repr=False)
     _title = "Measurement invariance"
 
     def to_frame(self) -> pd.DataFrame:

@@ -222,11 +222,13 @@ def _number_free(table: pd.DataFrame) -> None:
 
 def _check_identified(table: pd.DataFrame, ovs: list[str], lvs: list[str],
                       spec: ModelSpec) -> None:
+    counts = table.loc[table["free"] > 0, "free"].value_counts()
     for f in lvs:
         loads = table[(table["op"] == "=~") & (table["lhs"] == f) & (table["group"] == 1)]
         var = table[(table["op"] == "~~") & (table["lhs"] == f) & (table["rhs"] == f)
                     & (table["group"] == 1)]
-        if (loads["free"] > 0).all() and (var["free"] > 0).all():
+        shared = loads["free"].isin(counts[counts > 1].index).any()
+        if (loads["free"] > 0).all() and (var["free"] > 0).all() and not shared:
             raise ModelSyntaxError(f"cfa: factor {f!r} has no scale: fix a loading "
                                    f"(e.g. '{f} =~ 1*{loads['rhs'].iloc[0]}') or its variance "
                                    f"('{f} ~~ 1*{f}'), or use std_lv=True")
