@@ -35,8 +35,8 @@ def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, 
 
 
 def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, missing: str,
-                 func: str = "cfa") -> tuple[list[np.ndarray], tuple]:
-    """Per-group item arrays (listwise deletion unless FIML) and the group labels."""
+                 func: str = "cfa") -> tuple[list[np.ndarray], tuple, tuple]:
+    """Per-group item arrays (listwise deletion unless FIML), group labels, row labels."""
     items = numeric_frame(data, func, ov_names)
     if group is None:
         labels, codes = (None,), np.zeros(len(data), dtype=int)
@@ -52,11 +52,12 @@ def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, mis
     keep = ~pd.isna(codes)
     keep &= ~np.isnan(y).any(axis=1) if missing == "listwise" else ~np.isnan(y).all(axis=1)
     groups = [y[keep & (codes == g)] for g in range(len(labels))]
+    index = tuple(data.index[keep & (codes == g)] for g in range(len(labels)))
     for label, arr in zip(labels, groups, strict=False):
         if arr.shape[0] <= len(ov_names):
             raise ValueError(f"{func}: group {label!r} has {arr.shape[0]} usable cases for "
                              f"{len(ov_names)} indicators; need more cases than indicators")
-    return groups, labels
+    return groups, labels, index
 
 
 def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | None = None,
@@ -133,7 +134,7 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     statements = parse_model(model)
     check_model_columns(statements, list(data.columns), "cfa")
     ov_names, lv_names = model_variables(statements)
-    groups, labels = split_groups(data, ov_names, group, miss)
+    groups, labels, index = split_groups(data, ov_names, group, miss)
     has_means = any(s.op == "~1" for s in statements)
     if meanstructure is None:
         meanstructure = group is not None or miss == "fiml" or has_means
@@ -151,4 +152,5 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
                             srmr_value=srmr(state.samples, state.implied(), state.nobs,
                                             spec.meanstructure))
     return CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
-                     miss, tuple(state.nobs), labels, state.converged, ci_level, state)
+                     miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
+                     model)

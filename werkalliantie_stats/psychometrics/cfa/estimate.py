@@ -100,8 +100,8 @@ def _scoring_step(model, x, grad, nobs, meanstructure):
 
 
 def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Block], meanstructure: bool,
-             nobs: list[int], max_iter: int = 500, tol: float = 1e-9
-             ) -> tuple[np.ndarray, int, bool]:
+             nobs: list[int], max_iter: int = 500, tol: float = 1e-9,
+             polish_iter: int = 2000) -> tuple[np.ndarray, int, bool]:
     """Minimise ``f(x)`` from ``x0``; return ``(x, iterations, converged)``.
 
     Fisher scoring ``x <- x - (2 I)^-1 grad f`` with step halving, where ``I`` is the
@@ -126,10 +126,10 @@ def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Block], meanstruct
         else:
             break
         x, fun = x + step, new
-    return _polish(model, x, blocks, meanstructure, ntotal, tol)
+    return _polish(model, x, blocks, meanstructure, ntotal, tol, polish_iter)
 
 
-def _polish(model, x, blocks, meanstructure, ntotal, tol):
+def _polish(model, x, blocks, meanstructure, ntotal, tol, max_iter):
     def fun(z):
         return objective(model, z, blocks, meanstructure, ntotal)
 
@@ -137,7 +137,7 @@ def _polish(model, x, blocks, meanstructure, ntotal, tol):
         return objective_gradient(model, z, blocks, meanstructure, ntotal)
 
     res = optimize.minimize(fun, x, jac=jac, method="BFGS",
-                            options={"gtol": tol, "maxiter": 2000})
+                            options={"gtol": tol, "maxiter": max_iter})
     grad = jac(res.x)
     converged = bool(np.max(np.abs(grad)) < 1e-6)
     if not converged:
@@ -148,13 +148,16 @@ def _polish(model, x, blocks, meanstructure, ntotal, tol):
     return res.x, int(res.nit), converged
 
 
-def numerical_hessian(grad_fun, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Symmetrised Hessian by 4-point central differences of an analytic gradient."""
+def numerical_hessian(grad_fun, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Symmetrised Hessian by central differences of an analytic gradient.
+
+    The step for parameter j is ``h max(1, |x_j|)``.
+    """
     n = len(x)
     hess = np.zeros((n, n))
     for j in range(n):
+        step = h * max(1.0, abs(x[j]))
         e = np.zeros(n)
-        e[j] = h
-        hess[:, j] = (grad_fun(x - 2 * e) - 8 * grad_fun(x - e) + 8 * grad_fun(x + e)
-                      - grad_fun(x + 2 * e)) / (12 * h)
+        e[j] = step
+        hess[:, j] = (grad_fun(x + e) - grad_fun(x - e)) / (2 * step)
     return (hess + hess.T) / 2.0

@@ -23,7 +23,7 @@ import numpy as np
 from .matrices import MatrixModel
 
 __all__ = ["Block", "complete_blocks", "em_saturated", "expected_information",
-           "objective", "objective_gradient", "pattern_blocks"]
+           "objective", "objective_gradient", "pattern_blocks", "pattern_expected_information"]
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -137,6 +137,30 @@ def expected_information(model: MatrixModel, x: np.ndarray, nobs: list[int],
         if meanstructure:
             block += d_mu.T @ inv @ d_mu
         info += nobs[g] * block
+    return info
+
+
+def pattern_expected_information(model: MatrixModel, x: np.ndarray, blocks: list[Block],
+                                 meanstructure: bool) -> np.ndarray:
+    """Expected information of all cases summed over missing-data patterns.
+
+    Each block contributes ``n_b [1/2 tr(W dSigma_oo,k W dSigma_oo,l) + dmu_o,k' W
+    dmu_o,l]`` with ``W = Sigma_oo^-1`` (lavaan's "expected" information for
+    ``missing="ml"``); for complete data this equals :func:`expected_information`.
+    """
+    info = np.zeros((model.npar, model.npar))
+    moments = _moments(model, x)
+    jacobians = [model.jacobian(x, g) for g in range(model.ngroups)]
+    for b in blocks:
+        o = b.observed
+        sigma, _ = moments[b.group]
+        d_sigma, d_mu = jacobians[b.group]
+        inv = np.linalg.inv(sigma[np.ix_(o, o)])
+        wd = np.einsum("ij,jkn->ikn", inv, d_sigma[np.ix_(o, o)])
+        block = 0.5 * np.einsum("ijk,jil->kl", wd, wd)
+        if meanstructure:
+            block += d_mu[o].T @ inv @ d_mu[o]
+        info += b.n * block
     return info
 
 

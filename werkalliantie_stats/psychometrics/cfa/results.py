@@ -72,6 +72,8 @@ class CFAResult(ResultMixin):
     converged: bool
     ci_level: float = 0.95
     state: FitState = field(repr=False, default=None)  # type: ignore[assignment]
+    case_index: tuple = field(repr=False, default=())
+    model_text: str = field(repr=False, default="")
     _title = "Confirmatory factor analysis"
 
     def to_frame(self) -> pd.DataFrame:
@@ -110,6 +112,43 @@ class CFAResult(ResultMixin):
             sigma = sigma / np.sqrt(np.outer(np.diag(sigma), np.diag(sigma)))
         names = self.ov_names
         return pd.DataFrame(s - sigma, index=names, columns=names)
+
+    def modification_indices(self, minimum_mi: float = 0.0, sort: bool = False) -> pd.DataFrame:
+        """Modification indices with ``mi, epc, sepc_lv, sepc_all`` (lavaan ``modindices``).
+
+        Rows with ``mi`` below ``minimum_mi`` are dropped; ``sort=True`` orders by
+        decreasing ``mi``. See :mod:`~werkalliantie_stats.psychometrics.cfa.modindices`.
+        """
+        from .modindices import modification_indices
+        out = modification_indices(self.state)
+        out = out[~(out["mi"] < minimum_mi)]
+        if sort:
+            out = out.sort_values("mi", ascending=False)
+        return out.reset_index(drop=True)
+
+    def factor_scores(self) -> pd.DataFrame:
+        """Regression factor scores of the cases used (lavaan ``lavPredict``).
+
+        Indexed like the input rows; with groups, a ``group`` column is added.
+        """
+        from .scores import factor_scores
+        frames = []
+        for g, (scores, index) in enumerate(zip(factor_scores(self.state), self.case_index,
+                                                strict=True)):
+            frame = pd.DataFrame(scores, index=index, columns=self.lv_names)
+            if len(self.group_labels) > 1:
+                frame.insert(0, "group", self.group_labels[g])
+            frames.append(frame)
+        return pd.concat(frames)
+
+    def composite_reliability(self, observed: bool = True) -> pd.DataFrame:
+        """Composite reliability (omega) per factor and group, as semTools ``compRelSEM``.
+
+        ``observed=True`` divides by the sample variance of the sum score (semTools'
+        default ``obs.var=TRUE``); ``False`` by the model-implied variance.
+        """
+        from .scores import composite_reliability
+        return composite_reliability(self.state, observed)
 
     def summary(self, digits: int = 3) -> str:
         """Text like lavaan's ``summary(fit, fit.measures=TRUE, standardized=TRUE)``."""
