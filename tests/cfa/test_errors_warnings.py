@@ -9,8 +9,12 @@ import pandas as pd
 import pytest
 from cfa_helpers import HS_MODEL
 
-from werkalliantie_stats.exceptions import (ConvergenceWarning, HeywoodCaseWarning,
-                                            ModelSyntaxError, NonPositiveDefiniteWarning)
+from werkalliantie_stats.exceptions import (
+    ConvergenceWarning,
+    HeywoodCaseWarning,
+    ModelSyntaxError,
+    NonPositiveDefiniteWarning,
+)
 from werkalliantie_stats.psychometrics.cfa.api import cfa
 from werkalliantie_stats.psychometrics.cfa.estimate import optimise
 from werkalliantie_stats.psychometrics.cfa.syntax import parse_model
@@ -45,7 +49,7 @@ def test_unidentified_models(hs):
 
 
 def test_bad_options(hs):
-    with pytest.raises(ValueError, match="`estimator`.*'WLS'"):
+    with pytest.raises(ValueError, match=r"`estimator`.*'WLS'"):
         cfa(hs, HS_MODEL, estimator="WLS")
     with pytest.raises(ValueError, match="`missing`"):
         cfa(hs, HS_MODEL, missing="pairwise")

@@ -5,7 +5,8 @@ considers (cross-loadings ``f =~ x``, residual covariances ``x ~~ y``, factor
 covariances fixed at zero) is added to the model as a free parameter at value 0.
 With ``g`` the gradient of the ML function ``f`` (``f = -2 logL / N + const``) and
 ``I`` the expected information per case of the augmented model (lavaan's default
-``information="expected"``, also for MLR; by missing-data pattern for FIML), partitioned into added (1) and model (2) parameters,
+``information="expected"``, also for MLR; by missing-data pattern for FIML),
+partitioned into added (1) and model (2) parameters,
 
     V   = I_11 - I_12 I_22^-1 I_21,
     MI  = N (g_1 / 2)^2 / diag(V),          (a 1-df score test)
@@ -48,7 +49,9 @@ def _candidates(state: FitState) -> pd.DataFrame:
 
 
 def _blocks(state: FitState):
-    return pattern_blocks(state.groups) if state.missing == "fiml" else complete_blocks(state.groups)
+    if state.missing == "fiml":
+        return pattern_blocks(state.groups)
+    return complete_blocks(state.groups)
 
 
 def _standardize(extra: pd.DataFrame, epc: np.ndarray, state: FitState
