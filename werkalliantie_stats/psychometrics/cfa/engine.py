@@ -27,6 +27,7 @@ from .ml import (
     em_saturated,
     expected_information,
     objective,
+    objective_at_moments,
     objective_gradient,
     pattern_blocks,
 )
@@ -96,7 +97,7 @@ def _sample_moments(groups: list[np.ndarray], fiml: bool) -> list[tuple[np.ndarr
 
 
 def _loglik(value: float, blocks, ntotal: int) -> float:
-    const = sum(b.n * len(b.observed) for b in blocks) * LOG_2PI / ntotal
+    const = sum(pat.nvalues for pat in blocks) * LOG_2PI / ntotal
     return -0.5 * ntotal * (value + const)
 
 
@@ -189,12 +190,8 @@ def _h1_loglik(groups, samples, blocks, fiml: bool) -> float:
             n, p = y.shape
             total += -0.5 * n * (p * LOG_2PI + np.linalg.slogdet(cov)[1] + p)
         return total
-    for b in blocks:
-        cov, mean = samples[b.group]
-        o = b.observed
-        s_oo = cov[np.ix_(o, o)]
-        inv = np.linalg.inv(s_oo)
-        d = b.mean - mean[o]
-        total += -0.5 * b.n * (len(o) * LOG_2PI + np.linalg.slogdet(s_oo)[1]
-                               + np.sum(b.cov * inv) + d @ inv @ d)
+    for pat in blocks:
+        cov, mean = samples[pat.group]
+        value = objective_at_moments(pat, cov, mean)
+        total += -0.5 * (pat.nvalues * LOG_2PI + value)
     return total

@@ -19,7 +19,7 @@ from scipy import optimize
 from werkalliantie_stats.exceptions import ConvergenceWarning
 
 from .matrices import MatrixModel
-from .ml import Block, expected_information, objective, objective_gradient
+from .ml import Patterns, expected_information, objective, objective_gradient
 
 __all__ = ["numerical_hessian", "optimise", "start_values"]
 
@@ -37,55 +37,64 @@ def _indicator_loadings(cov: np.ndarray, idx: list[int]) -> np.ndarray:
     return vec * sd
 
 
-def _group_starts(table: pd.DataFrame, model: MatrixModel, cov: np.ndarray,
-                  mean: np.ndarray) -> dict[int, float]:
+def _factor_scale(load: np.ndarray, loads: list[dict], var_row: dict | None
+                  ) -> tuple[float, float]:
+    """(factor variance, loading divisor) from a fixed variance or a fixed loading."""
+    if var_row is not None and var_row["free"] == 0:
+        psi = float(var_row["ustart"]) or 1.0
+        return psi, math.sqrt(psi)
+    for k, row in enumerate(loads):
+        if row["free"] == 0 and row["ustart"]:
+            scale = load[k] / row["ustart"]
+            return scale**2, scale
+    return 1.0, 1.0
+
+
+def _group_starts(rows: list[dict], model: MatrixModel, cov: np.ndarray,
+                  mean: np.ndarray) -> list[float]:
+    """Start value of each row of one group's part of the parameter table."""
     ov = {v: i for i, v in enumerate(model.ov_names)}
     starts: dict[int, float] = {}
     lam_sq = np.zeros(len(ov))
     for f in model.lv_names:
-        rows = table[(table["op"] == "=~") & (table["lhs"] == f)]
-        if rows.empty:
+        loads = [(k, r) for k, r in enumerate(rows) if r["op"] == "=~" and r["lhs"] == f]
+        if not loads:
             continue
-        load = _indicator_loadings(cov, [ov[v] for v in rows["rhs"]])
-        var_row = table[(table["op"] == "~~") & (table["lhs"] == f) & (table["rhs"] == f)]
-        fixed = rows[rows["free"] == 0]
-        if len(var_row) and var_row["free"].iloc[0] == 0:
-            psi = float(var_row["ustart"].iloc[0]) or 1.0
-            scale = math.sqrt(psi)
-        elif len(fixed):
-            k = list(rows.index).index(fixed.index[0])
-            scale = load[k] / fixed["ustart"].iloc[0] if fixed["ustart"].iloc[0] else 1.0
-            psi = scale**2
-        else:
-            psi, scale = 1.0, 1.0
-        for (pos, row), a in zip(rows.iterrows(), load, strict=False):
-            starts[pos] = a / scale
+        load = _indicator_loadings(cov, [ov[r["rhs"]] for _, r in loads])
+        var_pos = next((k for k, r in enumerate(rows) if r["op"] == "~~" and r["lhs"] == f
+                        and r["rhs"] == f), None)
+        psi, scale = _factor_scale(load, [r for _, r in loads],
+                                   rows[var_pos] if var_pos is not None else None)
+        for (k, row), a in zip(loads, load, strict=True):
+            starts[k] = a / scale
             lam_sq[ov[row["rhs"]]] += (a / scale) ** 2 * psi
-        if len(var_row):
-            starts[var_row.index[0]] = psi
-    for pos, row in table.iterrows():
-        if pos in starts:
-            continue
-        if row["op"] == "~~" and row["lhs"] == row["rhs"] and row["lhs"] in ov:
+        if var_pos is not None:
+            starts[var_pos] = psi
+    out = []
+    for k, row in enumerate(rows):
+        if k in starts:
+            out.append(starts[k])
+        elif row["op"] == "~~" and row["lhs"] == row["rhs"] and row["lhs"] in ov:
             i = ov[row["lhs"]]
-            starts[pos] = max(cov[i, i] - lam_sq[i], 0.5 * cov[i, i])
+            out.append(max(cov[i, i] - lam_sq[i], 0.5 * cov[i, i]))
         elif row["op"] == "~1" and row["lhs"] in ov:
-            starts[pos] = mean[ov[row["lhs"]]]
+            out.append(mean[ov[row["lhs"]]])
         elif row["op"] == "~~" and row["lhs"] == row["rhs"]:
-            starts[pos] = 0.05
+            out.append(0.05)
         else:
-            starts[pos] = 0.0
-    return starts
+            out.append(0.0)
+    return out
 
 
 def start_values(table: pd.DataFrame, model: MatrixModel, covs: list[np.ndarray],
                  means: list[np.ndarray]) -> np.ndarray:
     """Starting parameter vector; a user's ``start(v)`` modifier wins."""
+    records = table[["lhs", "op", "rhs", "group", "free", "ustart"]].to_dict("records")
     values = np.zeros(len(table))
+    groups = table["group"].to_numpy()
     for g in range(model.ngroups):
-        sub = table[table["group"] == g + 1]
-        for pos, value in _group_starts(sub, model, covs[g], means[g]).items():
-            values[table.index.get_loc(pos)] = value
+        pos = np.flatnonzero(groups == g + 1)
+        values[pos] = _group_starts([records[i] for i in pos], model, covs[g], means[g])
     user = table["start"].to_numpy(dtype=float)
     values = np.where(np.isnan(user), values, user)
     return model.x_from_partable(values)
@@ -99,7 +108,7 @@ def _scoring_step(model, x, grad, nobs, meanstructure):
         return -np.linalg.lstsq(2.0 * info, grad, rcond=None)[0]
 
 
-def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Block], meanstructure: bool,
+def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Patterns], meanstructure: bool,
              nobs: list[int], max_iter: int = 500, tol: float = 1e-9,
              polish_iter: int = 2000) -> tuple[np.ndarray, int, bool]:
     """Minimise ``f(x)`` from ``x0``; return ``(x, iterations, converged)``.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 __all__ = ["TestStatistic", "fit_measures", "rmsea_ci", "srmr"]
 
@@ -45,11 +45,11 @@ class TestStatistic:
 def _pchisq_upper(x: float, df: float, ncp: float = 0.0) -> float:
     if ncp <= 0:
         return float(stats.chi2.sf(x, df))
-    return float(stats.ncx2.sf(x, df, ncp))
+    return 1.0 - float(special.chndtr(x, df, ncp))
 
 
 def _cdf(x, df, ncp):
-    return stats.chi2.cdf(x, df) if ncp <= 0 else stats.ncx2.cdf(x, df, ncp)
+    return float(special.chdtr(df, x)) if ncp <= 0 else float(special.chndtr(x, df, ncp))
 
 
 def rmsea_ci(chisq: float, df: float, n: int, groups: int = 1, c_hat: float = 1.0,

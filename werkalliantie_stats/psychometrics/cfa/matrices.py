@@ -44,7 +44,7 @@ class GroupMatrices:
         return self.nu + self.lambda_ @ self.alpha
 
 
-def _cell(row: pd.Series, ov_index: dict, lv_index: dict) -> tuple[str, int, int]:
+def _cell(row: dict, ov_index: dict, lv_index: dict) -> tuple[str, int, int]:
     op, lhs, rhs = row["op"], row["lhs"], row["rhs"]
     if op == "=~":
         return "lambda", ov_index[rhs], lv_index[lhs]
@@ -62,7 +62,8 @@ def cell_map(partable: pd.DataFrame, ov_names: list[str], lv_names: list[str]) -
     """
     ov_index = {v: i for i, v in enumerate(ov_names)}
     lv_index = {f: j for j, f in enumerate(lv_names)}
-    cells = [_cell(r, ov_index, lv_index) for _, r in partable.iterrows()]
+    cells = [_cell(r, ov_index, lv_index)
+             for r in partable[["lhs", "op", "rhs"]].to_dict("records")]
     return pd.DataFrame({"group": partable["group"].to_numpy(),
                          "matrix": [c[0] for c in cells],
                          "row": [c[1] for c in cells], "col": [c[2] for c in cells],
@@ -90,25 +91,28 @@ class MatrixModel:
         p, m = len(ov_names), len(lv_names)
         self._shapes = {"lambda": (p, m), "theta": (p, p), "psi": (m, m),
                         "nu": (p, 1), "alpha": (m, 1)}
-        self._templates = [self._template(g) for g in range(1, self.ngroups + 1)]
-        self._free = [self._free_cells(g) for g in range(1, self.ngroups + 1)]
+        arrays = {c: self.cells[c].to_numpy() for c in self.cells.columns}
+        self._templates = [self._template(arrays, g) for g in range(1, self.ngroups + 1)]
+        self._free = [self._free_cells(arrays, g) for g in range(1, self.ngroups + 1)]
 
-    def _template(self, group: int) -> dict[str, np.ndarray]:
+    def _template(self, cells: dict, group: int) -> dict[str, np.ndarray]:
         out = {k: np.zeros(s) for k, s in self._shapes.items()}
-        fixed = self.cells[(self.cells["group"] == group) & (self.cells["free"] == 0)]
-        for mat, r, c, v in zip(fixed["matrix"], fixed["row"], fixed["col"], fixed["value"],
-                                strict=True):
+        pick = (cells["group"] == group) & (cells["free"] == 0)
+        for mat, r, c, v in zip(cells["matrix"][pick], cells["row"][pick], cells["col"][pick],
+                                cells["value"][pick], strict=True):
             out[mat][r, c] = v
             if mat in ("theta", "psi"):
                 out[mat][c, r] = v
         return out
 
-    def _free_cells(self, group: int) -> dict[str, tuple[np.ndarray, ...]]:
-        sub = self.cells[(self.cells["group"] == group) & (self.cells["free"] > 0)]
+    @staticmethod
+    def _free_cells(cells: dict, group: int) -> dict[str, tuple[np.ndarray, ...]]:
+        base = (cells["group"] == group) & (cells["free"] > 0)
         out = {}
         for mat in _MATRICES:
-            s = sub[sub["matrix"] == mat]
-            out[mat] = (s["row"].to_numpy(), s["col"].to_numpy(), s["free"].to_numpy() - 1)
+            pick = base & (cells["matrix"] == mat)
+            out[mat] = (cells["row"][pick].astype(int), cells["col"][pick].astype(int),
+                        cells["free"][pick].astype(int) - 1)
         return out
 
     def matrices(self, x: np.ndarray, group: int = 0) -> GroupMatrices:
@@ -126,29 +130,31 @@ class MatrixModel:
         mats = self.matrices(x, group)
         lam, psi = mats.lambda_, mats.psi
         p = lam.shape[0]
+        cols = np.arange(p)[None, :]
         d_sigma = np.zeros((p, p, self.npar))
         d_mu = np.zeros((p, self.npar))
-        psi_lam_t = psi @ lam.T
-        rows, cols, idx = self._free[group]["lambda"]
-        for i, j, k in zip(rows, cols, idx, strict=False):
-            d_sigma[i, :, k] += psi_lam_t[j]
-            d_sigma[:, i, k] += psi_lam_t[j]
-            d_mu[i, k] += mats.alpha[j]
-        rows, cols, idx = self._free[group]["psi"]
-        for j, h, k in zip(rows, cols, idx, strict=False):
-            outer = np.outer(lam[:, j], lam[:, h])
-            d_sigma[:, :, k] += outer if j == h else outer + outer.T
-        rows, cols, idx = self._free[group]["theta"]
-        for i, h, k in zip(rows, cols, idx, strict=False):
-            d_sigma[i, h, k] += 1.0
-            if i != h:
-                d_sigma[h, i, k] += 1.0
-        rows, _, idx = self._free[group]["nu"]
-        for i, k in zip(rows, idx, strict=False):
-            d_mu[i, k] += 1.0
-        rows, _, idx = self._free[group]["alpha"]
-        for j, k in zip(rows, idx, strict=False):
-            d_mu[:, k] += lam[:, j]
+        free = self._free[group]
+        i, j, k = free["lambda"]
+        if len(k):
+            rows = (psi @ lam.T)[j]
+            np.add.at(d_sigma, (i[:, None], cols, k[:, None]), rows)
+            np.add.at(d_sigma, (cols, i[:, None], k[:, None]), rows)
+            np.add.at(d_mu, (i, k), mats.alpha[j])
+        j, h, k = free["psi"]
+        if len(k):
+            outer = np.einsum("an,bn->abn", lam[:, j], lam[:, h])
+            outer = outer + np.where(j != h, 1.0, 0.0) * outer.transpose(1, 0, 2)
+            np.add.at(d_sigma.transpose(2, 0, 1), k, outer.transpose(2, 0, 1))
+        i, h, k = free["theta"]
+        if len(k):
+            np.add.at(d_sigma, (i, h, k), 1.0)
+            off = i != h
+            np.add.at(d_sigma, (h[off], i[off], k[off]), 1.0)
+        i, _, k = free["nu"]
+        np.add.at(d_mu, (i, k), 1.0)
+        j, _, k = free["alpha"]
+        if len(k):
+            np.add.at(d_mu.T, k, lam[:, j].T)
         return d_sigma, d_mu
 
     def x_from_partable(self, values: np.ndarray) -> np.ndarray:

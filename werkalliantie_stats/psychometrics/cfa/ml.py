@@ -1,9 +1,12 @@
 """Normal-theory ML discrepancy, its gradient and information; FIML by pattern.
 
-The data of every group are summarised as *blocks*: for complete data one block per
-group (all variables, sample mean and biased covariance), for incomplete data one
-block per missing-data pattern (its observed variables only). With ``n_b`` cases in
-block ``b`` and ``N`` cases in all, the function minimised is
+The data of every group are summarised by missing-data *pattern*: for complete data
+one pattern per group (all variables, sample mean and biased covariance), for
+incomplete data one per pattern of observed variables. All patterns of a group are
+handled at once as stacked p x p arrays in which the unobserved rows and columns are
+replaced by those of the identity (zero in means and covariances), so that inverses
+and determinants of the stacked implied matrices equal those of the observed parts.
+With ``n_b`` cases in pattern ``b`` and ``N`` cases in all, the function minimised is
 
     f(x) = sum_b (n_b / N) [ log|Sigma_b| + tr(S_b Sigma_b^-1)
                              + (ybar_b - mu_b)' Sigma_b^-1 (ybar_b - mu_b) ],
@@ -22,49 +25,75 @@ import numpy as np
 
 from .matrices import MatrixModel
 
-__all__ = ["Block", "complete_blocks", "em_saturated", "expected_information",
-           "objective", "objective_gradient", "pattern_blocks", "pattern_expected_information"]
+__all__ = [
+    "Patterns",
+    "complete_blocks",
+    "em_saturated",
+    "expected_information",
+    "objective",
+    "objective_at_moments",
+    "objective_gradient",
+    "pattern_blocks",
+    "pattern_expected_information",
+]
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
 @dataclass(frozen=True)
-class Block:
-    """Cases of one group sharing one pattern of observed variables."""
+class Patterns:
+    """The missing-data patterns of one group, stacked.
+
+    ``mask`` (P x p) marks observed variables; ``n`` (P) counts cases; ``mean`` (P x p)
+    and ``cov`` (P x p x p, divisor n) are the pattern moments, zero where unobserved.
+    """
 
     group: int
-    observed: np.ndarray
-    n: int
+    mask: np.ndarray
+    n: np.ndarray
     mean: np.ndarray
     cov: np.ndarray
 
+    @property
+    def nobs(self) -> int:
+        """Cases in the group."""
+        return int(self.n.sum())
 
-def complete_blocks(groups: list[np.ndarray]) -> list[Block]:
-    """One block per group of complete data (biased covariance, divisor n)."""
-    out = []
-    for g, y in enumerate(groups):
-        n, p = y.shape
-        mean = y.mean(axis=0)
-        centred = y - mean
-        out.append(Block(g, np.arange(p), n, mean, centred.T @ centred / n))
-    return out
+    @property
+    def nvalues(self) -> int:
+        """Observed values in the group."""
+        return int((self.n * self.mask.sum(axis=1)).sum())
+
+    def outer_mask(self) -> np.ndarray:
+        """P x p x p: both variables observed."""
+        return self.mask[:, :, None] & self.mask[:, None, :]
 
 
-def pattern_blocks(groups: list[np.ndarray]) -> list[Block]:
-    """One block per (group, missing-data pattern); rows with nothing observed dropped."""
-    out = []
-    for g, y in enumerate(groups):
-        observed = ~np.isnan(y)
-        patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
-        for k, pattern in enumerate(patterns):
-            if not pattern.any():
-                continue
-            rows = y[inverse.ravel() == k][:, pattern]
-            mean = rows.mean(axis=0)
-            centred = rows - mean
-            out.append(Block(g, np.flatnonzero(pattern), rows.shape[0], mean,
-                             centred.T @ centred / rows.shape[0]))
-    return out
+def _patterns(group: int, y: np.ndarray) -> Patterns:
+    observed = ~np.isnan(y)
+    keep = observed.any(axis=1)
+    y, observed = y[keep], observed[keep]
+    masks, inverse = np.unique(observed, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = np.bincount(inverse, minlength=len(masks)).astype(float)
+    filled = np.where(observed, y, 0.0)
+    sums = np.zeros((len(masks), y.shape[1]))
+    np.add.at(sums, inverse, filled)
+    means = sums / counts[:, None]
+    centred = np.where(observed, filled - means[inverse], 0.0)
+    covs = np.zeros((len(masks), y.shape[1], y.shape[1]))
+    np.add.at(covs, inverse, centred[:, :, None] * centred[:, None, :])
+    return Patterns(group, masks, counts, means, covs / counts[:, None, None])
+
+
+def complete_blocks(groups: list[np.ndarray]) -> list[Patterns]:
+    """One pattern per group of complete data (biased covariance, divisor n)."""
+    return [_patterns(g, y) for g, y in enumerate(groups)]
+
+
+def pattern_blocks(groups: list[np.ndarray]) -> list[Patterns]:
+    """The missing-data patterns of each group; rows with nothing observed dropped."""
+    return [_patterns(g, y) for g, y in enumerate(groups)]
 
 
 def _moments(model: MatrixModel, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -72,52 +101,59 @@ def _moments(model: MatrixModel, x: np.ndarray) -> list[tuple[np.ndarray, np.nda
     return [(m.implied_cov(), m.implied_mean()) for m in mats]
 
 
-def _block_terms(block: Block, sigma: np.ndarray, mu: np.ndarray, meanstructure: bool):
-    obs = block.observed
-    s_oo = sigma[np.ix_(obs, obs)]
-    chol = np.linalg.cholesky(s_oo)
-    inv = np.linalg.inv(s_oo)
-    logdet = 2.0 * np.log(np.diag(chol)).sum()
-    diff = block.mean - mu[obs] if meanstructure else np.zeros(len(obs))
+def _stacked(pat: Patterns, sigma: np.ndarray, mu: np.ndarray, meanstructure: bool):
+    """Masked inverses W (P x p x p), log-determinants (P) and mean residuals (P x p)."""
+    outer = pat.outer_mask()
+    eye = np.eye(sigma.shape[0])
+    padded = np.where(outer, sigma, eye)
+    chol = np.linalg.cholesky(padded)
+    logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    inv = np.where(outer, np.linalg.inv(padded), 0.0)
+    diff = np.where(pat.mask, pat.mean - mu, 0.0) if meanstructure else np.zeros_like(pat.mean)
     return inv, logdet, diff
 
 
-def objective(model: MatrixModel, x: np.ndarray, blocks: list[Block], meanstructure: bool,
+def objective(model: MatrixModel, x: np.ndarray, blocks: list[Patterns], meanstructure: bool,
               ntotal: int) -> float:
     """The discrepancy ``f(x)`` (``inf`` where an implied covariance is not PD)."""
     moments = _moments(model, x)
     total = 0.0
-    for b in blocks:
-        sigma, mu = moments[b.group]
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
         try:
-            inv, logdet, diff = _block_terms(b, sigma, mu, meanstructure)
+            inv, logdet, diff = _stacked(pat, sigma, mu, meanstructure)
         except np.linalg.LinAlgError:
             return np.inf
-        total += b.n / ntotal * (logdet + np.sum(b.cov * inv) + diff @ inv @ diff)
-    return float(total)
+        trace = np.einsum("kij,kij->k", pat.cov, inv)
+        quad = np.einsum("ki,kij,kj->k", diff, inv, diff)
+        total += float(pat.n @ (logdet + trace + quad)) / ntotal
+    return total
 
 
-def objective_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Block],
+def objective_at_moments(pat: Patterns, sigma: np.ndarray, mu: np.ndarray) -> float:
+    """``sum_P n_P [log|Sigma_oo| + tr(S_P W) + d' W d]`` at given moments (-2 logL - const)."""
+    inv, logdet, diff = _stacked(pat, sigma, mu, True)
+    trace = np.einsum("kij,kij->k", pat.cov, inv)
+    quad = np.einsum("ki,kij,kj->k", diff, inv, diff)
+    return float(pat.n @ (logdet + trace + quad))
+
+
+def objective_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
                        meanstructure: bool, ntotal: int) -> np.ndarray:
     """Analytic gradient of ``f(x)``: chain rule through Sigma and mu."""
     moments = _moments(model, x)
-    p = len(model.ov_names)
-    g_sigma = [np.zeros((p, p)) for _ in range(model.ngroups)]
-    g_mu = [np.zeros(p) for _ in range(model.ngroups)]
-    for b in blocks:
-        sigma, mu = moments[b.group]
-        inv, _, diff = _block_terms(b, sigma, mu, meanstructure)
-        w = b.n / ntotal
-        inner = b.cov + np.outer(diff, diff)
-        obs = b.observed
-        g_sigma[b.group][np.ix_(obs, obs)] += w * (inv - inv @ inner @ inv)
-        g_mu[b.group][obs] += -2.0 * w * (inv @ diff)
     grad = np.zeros(model.npar)
-    for g in range(model.ngroups):
-        d_sigma, d_mu = model.jacobian(x, g)
-        grad += np.tensordot(g_sigma[g], d_sigma, axes=([0, 1], [0, 1]))
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
+        inv, _, diff = _stacked(pat, sigma, mu, meanstructure)
+        w = (pat.n / ntotal)[:, None, None]
+        inner = pat.cov + diff[:, :, None] * diff[:, None, :]
+        g_sigma = (w * (inv - inv @ inner @ inv)).sum(axis=0)
+        d_sigma, d_mu = model.jacobian(x, pat.group)
+        grad += g_sigma.reshape(-1) @ d_sigma.reshape(-1, model.npar)
         if meanstructure:
-            grad += g_mu[g] @ d_mu
+            g_mu = -2.0 * np.einsum("k,kij,kj->i", pat.n / ntotal, inv, diff)
+            grad += g_mu @ d_mu
     return grad
 
 
@@ -130,37 +166,41 @@ def expected_information(model: MatrixModel, x: np.ndarray, nobs: list[int],
     """
     info = np.zeros((model.npar, model.npar))
     for g, (sigma, _) in enumerate(_moments(model, x)):
-        inv = np.linalg.inv(sigma)
         d_sigma, d_mu = model.jacobian(x, g)
-        wd = np.einsum("ij,jkn->ikn", inv, d_sigma)
-        block = 0.5 * np.einsum("ijk,jil->kl", wd, wd)
-        if meanstructure:
-            block += d_mu.T @ inv @ d_mu
-        info += nobs[g] * block
+        inv = np.linalg.inv(sigma)
+        info += nobs[g] * _info_block(inv[None], np.ones(1), d_sigma, d_mu, meanstructure)
     return info
 
 
-def pattern_expected_information(model: MatrixModel, x: np.ndarray, blocks: list[Block],
+def _info_block(invs: np.ndarray, weights: np.ndarray, d_sigma: np.ndarray, d_mu: np.ndarray,
+                meanstructure: bool) -> np.ndarray:
+    """``sum_P w_P [1/2 tr(W_P dS_k W_P dS_l) + dmu_k' W_P dmu_l]`` for all k, l."""
+    p, _, n = d_sigma.shape
+    stacked = d_sigma.transpose(2, 0, 1)
+    wdw = np.zeros((n, p, p))
+    for w, inv in zip(weights, invs, strict=True):
+        wdw += w * (inv @ stacked @ inv)
+    block = 0.5 * wdw.reshape(n, p * p) @ stacked.reshape(n, p * p).T
+    if meanstructure:
+        block += d_mu.T @ np.einsum("k,kij->ij", weights, invs) @ d_mu
+    return block
+
+
+def pattern_expected_information(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
                                  meanstructure: bool) -> np.ndarray:
     """Expected information of all cases summed over missing-data patterns.
 
-    Each block contributes ``n_b [1/2 tr(W dSigma_oo,k W dSigma_oo,l) + dmu_o,k' W
+    Each pattern contributes ``n_b [1/2 tr(W dSigma_oo,k W dSigma_oo,l) + dmu_o,k' W
     dmu_o,l]`` with ``W = Sigma_oo^-1`` (lavaan's "expected" information for
     ``missing="ml"``); for complete data this equals :func:`expected_information`.
     """
     info = np.zeros((model.npar, model.npar))
     moments = _moments(model, x)
-    jacobians = [model.jacobian(x, g) for g in range(model.ngroups)]
-    for b in blocks:
-        o = b.observed
-        sigma, _ = moments[b.group]
-        d_sigma, d_mu = jacobians[b.group]
-        inv = np.linalg.inv(sigma[np.ix_(o, o)])
-        wd = np.einsum("ij,jkn->ikn", inv, d_sigma[np.ix_(o, o)])
-        block = 0.5 * np.einsum("ijk,jil->kl", wd, wd)
-        if meanstructure:
-            block += d_mu[o].T @ inv @ d_mu[o]
-        info += b.n * block
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
+        inv, _, _ = _stacked(pat, sigma, mu, False)
+        d_sigma, d_mu = model.jacobian(x, pat.group)
+        info += _info_block(inv, pat.n, d_sigma, d_mu, meanstructure)
     return info
 
 
@@ -168,34 +208,33 @@ def em_saturated(y: np.ndarray, tol: float = 1e-10, max_iter: int = 5000
                  ) -> tuple[np.ndarray, np.ndarray, int]:
     """ML mean and covariance of incomplete multivariate-normal data by EM.
 
-    Returns ``(mean, cov, iterations)``. Starts from pairwise-available moments.
+    Returns ``(mean, cov, iterations)``. Works on the pattern moments: each pattern's
+    missing values are replaced by their regression on its observed values,
+    ``yhat = T_P y_o + c_P``, and the residual covariance
+    ``Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om`` is added (Dempster, Laird & Rubin 1977).
     """
-    observed = ~np.isnan(y)
-    _n, p = y.shape
+    pat = _patterns(0, y)
+    p = y.shape[1]
     mean = np.nanmean(y, axis=0)
     cov = np.diag(np.nanvar(y, axis=0))
-    patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    n = pat.n[:, None, None]
+    missing = ~pat.mask
+    raw = pat.cov + pat.mean[:, :, None] * pat.mean[:, None, :]
     for it in range(1, max_iter + 1):
-        sum_y = np.zeros(p)
-        sum_yy = np.zeros((p, p))
-        for k, pat in enumerate(patterns):
-            rows = y[inverse == k]
-            if not pat.any():
-                continue
-            o, m = np.flatnonzero(pat), np.flatnonzero(~pat)
-            filled = np.empty((rows.shape[0], p))
-            filled[:, o] = rows[:, o]
-            extra = np.zeros((p, p))
-            if len(m):
-                coef = np.linalg.solve(cov[np.ix_(o, o)], cov[np.ix_(o, m)])
-                filled[:, m] = mean[m] + (rows[:, o] - mean[o]) @ coef
-                extra[np.ix_(m, m)] = (cov[np.ix_(m, m)] - cov[np.ix_(m, o)] @ coef) * len(rows)
-            sum_y += filled.sum(axis=0)
-            sum_yy += filled.T @ filled + extra
-        count = int(observed.any(axis=1).sum())
-        new_mean = sum_y / count
-        new_cov = sum_yy / count - np.outer(new_mean, new_mean)
+        inv, _, _ = _stacked(pat, cov, mean, False)
+        coef = np.where(missing[:, None, :], inv @ cov, 0.0)
+        transform = np.where(pat.mask[:, :, None], np.eye(p), 0.0).transpose(0, 2, 1)
+        transform = transform + coef.transpose(0, 2, 1)
+        shift = np.where(missing, mean - np.einsum("kij,i->kj", coef, mean), 0.0)
+        filled = np.einsum("kij,kj->ki", transform, pat.mean) + shift
+        resid = np.where(missing[:, :, None] & missing[:, None, :],
+                         cov - cov @ np.where(pat.mask[:, :, None], coef, 0.0), 0.0)
+        second = (transform @ raw @ transform.transpose(0, 2, 1)
+                  + filled[:, :, None] * shift[:, None, :] + shift[:, :, None] * filled[:, None, :]
+                  - shift[:, :, None] * shift[:, None, :] + resid)
+        total = pat.n.sum()
+        new_mean = (pat.n[:, None] * filled).sum(axis=0) / total
+        new_cov = (n * second).sum(axis=0) / total - np.outer(new_mean, new_mean)
         change = max(np.abs(new_mean - mean).max(), np.abs(new_cov - cov).max())
         mean, cov = new_mean, new_cov
         if change < tol:

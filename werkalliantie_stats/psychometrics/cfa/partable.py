@@ -220,25 +220,31 @@ def _number_free(table: pd.DataFrame) -> None:
     table["ustart"] = ustart
 
 
-def _check_identified(table: pd.DataFrame, ovs: list[str], lvs: list[str],
-                      spec: ModelSpec) -> None:
-    counts = table.loc[table["free"] > 0, "free"].value_counts()
+def _check_scales(rows: list[dict], lvs: list[str], shared: set[int]) -> None:
     for f in lvs:
-        loads = table[(table["op"] == "=~") & (table["lhs"] == f) & (table["group"] == 1)]
-        var = table[(table["op"] == "~~") & (table["lhs"] == f) & (table["rhs"] == f)
-                    & (table["group"] == 1)]
-        shared = loads["free"].isin(counts[counts > 1].index).any()
-        if (loads["free"] > 0).all() and (var["free"] > 0).all() and not shared:
+        loads = [r for r in rows if r["op"] == "=~" and r["lhs"] == f and r["group"] == 1]
+        var = [r for r in rows if r["op"] == "~~" and r["lhs"] == f and r["rhs"] == f
+               and r["group"] == 1]
+        free_loads = [r["free"] > 0 for r in loads]
+        free_var = [r["free"] > 0 for r in var]
+        if all(free_loads) and all(free_var) and not any(r["free"] in shared for r in loads):
             raise ModelSyntaxError(f"cfa: factor {f!r} has no scale: fix a loading "
-                                   f"(e.g. '{f} =~ 1*{loads['rhs'].iloc[0]}') or its variance "
+                                   f"(e.g. '{f} =~ 1*{loads[0]['rhs']}') or its variance "
                                    f"('{f} ~~ 1*{f}'), or use std_lv=True")
         if len(loads) == 1:
-            x = loads["rhs"].iloc[0]
-            resid = table[(table["op"] == "~~") & (table["lhs"] == x) & (table["rhs"] == x)]
-            if (resid["free"] > 0).any() and (loads["free"] > 0).sum() + (var["free"] > 0).sum():
+            x = loads[0]["rhs"]
+            resid = [r for r in rows if r["op"] == "~~" and r["lhs"] == x and r["rhs"] == x]
+            if any(r["free"] > 0 for r in resid) and sum(free_loads) + sum(free_var):
                 raise ModelSyntaxError(
                     f"cfa: factor {f!r} has a single indicator ({x!r}) and is not identified; "
                     f"fix its residual variance (e.g. '{x} ~~ 0*{x}') or add indicators")
+
+
+def _check_identified(table: pd.DataFrame, ovs: list[str], lvs: list[str],
+                      spec: ModelSpec) -> None:
+    rows = table[["lhs", "op", "rhs", "group", "free"]].to_dict("records")
+    counts = table.loc[table["free"] > 0, "free"].value_counts()
+    _check_scales(rows, lvs, set(counts[counts > 1].index))
     p = len(ovs)
     moments = spec.ngroups * (p * (p + 1) // 2 + (p if spec.meanstructure else 0))
     npar = int(table["free"].max()) if len(table) else 0
