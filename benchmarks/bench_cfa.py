@@ -1,6 +1,7 @@
 """Benchmark: our CFA engine against lavaan 0.6 on the same data in the same run.
 
-Run: ``python3 benchmarks/bench_cfa.py``. Data: 267 dyads x 20 items (four factors of
+Run: ``python3 benchmarks/bench_cfa.py`` (BLAS limited to one thread, see below).
+Data: 267 dyads x 20 items (four factors of
 five items, client and officer ratings) simulated here with a fixed seed, unless the
 synthetic study is available (``data/synthetic/questionnaires.csv``), whose wave-1
 client and officer ratings are then used. lavaan is timed inside R with
@@ -9,19 +10,27 @@ client and officer ratings are then used. lavaan is timed inside R with
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
+import os
 
-import numpy as np
-import pandas as pd
+# Small matrices: multi-threaded BLAS only adds contention on a shared machine (with
+# 2 cores shared by several jobs it made our fits 5-7x slower). R's lavaan runs
+# single-threaded here too.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from werkalliantie_stats.psychometrics.cfa.api import cfa
-from werkalliantie_stats.psychometrics.cfa.invariance import measurement_invariance
+from werkalliantie_stats.psychometrics.cfa.api import cfa  # noqa: E402
+from werkalliantie_stats.psychometrics.cfa.invariance import measurement_invariance  # noqa: E402
 
 REPS = 7
 FACTORS = {"com": "com", "bin": "bin", "ver": "ver", "str": "str"}
