@@ -17,10 +17,12 @@ from . import exceptions
 from .instrument import Instrument, load_instrument
 from .pipelines import replicate
 from .scoring import alliance_quality, score_subscales
+from .simulate import SimulationParameters, simulate_study
 from .study import Study, load_synthetic, read_study
 
 __all__ = [
     "Instrument",
+    "SimulationParameters",
     "Study",
     "__version__",
     "alliance_quality",
@@ -30,4 +32,5 @@ __all__ = [
     "read_study",
     "replicate",
     "score_subscales",
+    "simulate_study",
 ]

@@ -26,7 +26,7 @@ def test_existing_folder_needs_force_and_survives_a_failed_replace(tmp_path):
     target = tmp_path / "out"
     target.mkdir()
     (target / "old.txt").write_text("old")
-    with pytest.raises(OutputExistsError, match="already exists.*--force"):
+    with pytest.raises(OutputExistsError, match=r"already exists.*--force"):
         with output_folder(target):
             pass
     with pytest.raises(RuntimeError), output_folder(target, force=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +15,12 @@ __all__ = ["OutputExistsError", "output_folder"]
 
 class OutputExistsError(FileExistsError):
     """The output folder exists and overwriting it was not asked for."""
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 @contextmanager
@@ -32,6 +39,7 @@ def output_folder(path: str | PathLike, force: bool = False) -> Iterator[Path]:
         raise OutputExistsError(f"output path {str(target)!r} exists and is not a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; give the usual mode
     try:
         yield staging
     except BaseException:
