@@ -100,21 +100,41 @@ def start_values(table: pd.DataFrame, model: MatrixModel, covs: list[np.ndarray]
     return model.x_from_partable(values)
 
 
-def _scoring_step(model, x, grad, nobs, meanstructure):
-    info = expected_information(model, x, nobs, meanstructure) / sum(nobs)
+def _solve(hess: np.ndarray, grad: np.ndarray) -> np.ndarray:
     try:
-        return -np.linalg.solve(2.0 * info, grad)
+        return -np.linalg.solve(hess, grad)
     except np.linalg.LinAlgError:
-        return -np.linalg.lstsq(2.0 * info, grad, rcond=None)[0]
+        return -np.linalg.lstsq(hess, grad, rcond=None)[0]
+
+
+def _bfgs_update(hess: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
+    sy = s @ y
+    hs = hess @ s
+    if sy <= 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
+        return hess
+    return hess - np.outer(hs, hs) / (s @ hs) + np.outer(y, y) / sy
+
+
+def _line_search(model, x, step, fun, blocks, meanstructure, ntotal):
+    """Halve the step until ``f`` does not increase (allowing rounding at the optimum)."""
+    slack = 1e-12 * max(1.0, abs(fun))
+    for _ in range(30):
+        new = objective(model, x + step, blocks, meanstructure, ntotal)
+        if np.isfinite(new) and new <= fun + slack:
+            return step, new
+        step = step / 2.0
+    return None, fun
 
 
 def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Patterns], meanstructure: bool,
              nobs: list[int], max_iter: int = 500, tol: float = 1e-9,
-             polish_iter: int = 2000) -> tuple[np.ndarray, int, bool]:
+             polish_iter: int = 2000, switch: float = 1e-3) -> tuple[np.ndarray, int, bool]:
     """Minimise ``f(x)`` from ``x0``; return ``(x, iterations, converged)``.
 
-    Fisher scoring ``x <- x - (2 I)^-1 grad f`` with step halving, where ``I`` is the
-    expected information per case; a BFGS polish follows if scoring stalls.
+    Fisher scoring ``x <- x - H^-1 grad f`` with ``H = 2 I`` (``I`` the expected
+    information per case) while the largest gradient exceeds ``switch``; then BFGS
+    updates of ``H`` for superlinear convergence; step halving throughout. A scipy
+    BFGS run takes over if this stalls.
     """
     ntotal = sum(nobs)
     x = np.asarray(x0, dtype=float).copy()
@@ -122,19 +142,20 @@ def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Patterns], meanstr
     if not np.isfinite(fun):
         raise ValueError("cfa: the starting values give a non positive definite implied "
                          "covariance matrix; give start(...) values in the model")
+    grad = objective_gradient(model, x, blocks, meanstructure, ntotal)
+    hess = None
     for iteration in range(1, max_iter + 1):
-        grad = objective_gradient(model, x, blocks, meanstructure, ntotal)
         if np.max(np.abs(grad)) < tol:
             return x, iteration, True
-        step = _scoring_step(model, x, grad, nobs, meanstructure)
-        for _ in range(30):
-            new = objective(model, x + step, blocks, meanstructure, ntotal)
-            if np.isfinite(new) and new <= fun + 1e-15:
-                break
-            step = step / 2.0
-        else:
+        if hess is None or np.max(np.abs(grad)) > switch:
+            hess = 2.0 * expected_information(model, x, nobs, meanstructure) / ntotal
+        step, new = _line_search(model, x, _solve(hess, grad), fun, blocks, meanstructure,
+                                 ntotal)
+        if step is None:
             break
-        x, fun = x + step, new
+        new_grad = objective_gradient(model, x + step, blocks, meanstructure, ntotal)
+        hess = _bfgs_update(hess, step, new_grad - grad)
+        x, fun, grad = x + step, new, new_grad
     return _polish(model, x, blocks, meanstructure, ntotal, tol, polish_iter)
 
 
