@@ -34,6 +34,17 @@ def load_paired_wide() -> pd.DataFrame:
     return read_reference_csv("cfa/paired_wide.csv")
 
 
+SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic" / "questionnaires.csv"
+
+
+def load_synthetic_wave1() -> pd.DataFrame:
+    """Wave-1 questionnaires of the synthetic study, com4/bin4/ver4 re-keyed (6 - x)."""
+    q = pd.read_csv(SYNTHETIC)
+    for item in ("com4", "bin4", "ver4"):
+        q[item] = 6 - q[item]
+    return q[q["wave"] == 1]
+
+
 def load_hs_mcar() -> pd.DataFrame:
     return read_reference_csv("cfa/hs_mcar.csv")
 
