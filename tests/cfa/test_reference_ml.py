@@ -84,10 +84,18 @@ def test_fiml_matches_lavaan(hs_mcar):
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=1e-5)
 
 
-def test_fiml_mlr_standard_errors_match_lavaan(hs_mcar):
+def test_fiml_mlr_matches_lavaan(hs_mcar):
+    """Robust SEs and the Yuan-Bentler scaled test with FIML (A1, B1 at the EM moments).
+
+    lavaan's FIML-corrected robust CFI/RMSEA are not computed (and not reported).
+    """
     ref = reference("hs_fiml_mlr.json")
     res = cfa(hs_mcar, HS_MODEL, missing="fiml", estimator="MLR")
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=1e-5)
+    scaled = ["chisq_scaled", "chisq_scaling_factor", "pvalue_scaled", "baseline_chisq_scaled",
+              "cfi_scaled", "tli_scaled", "rmsea_scaled"]
+    assert_fit_matches(res.fit_measures, ref["fit_measures"], BRIEF_FIT_KEYS + scaled)
+    assert "cfi_robust" not in res.fit_measures.index
 
 
 def test_listwise_drops_incomplete_rows(hs_mcar):

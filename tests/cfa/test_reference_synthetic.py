@@ -17,7 +17,7 @@ from cfa_helpers import (
 )
 
 from werkalliantie_stats.instrument import load_instrument
-from werkalliantie_stats.psychometrics.cfa import cfa, instrument_model
+from werkalliantie_stats.psychometrics.cfa import cfa, instrument_model, longitudinal_invariance
 
 
 @pytest.fixture(scope="module")
@@ -35,3 +35,22 @@ def test_four_factor_model_matches_lavaan(client, case, kwargs):
     keys = BRIEF_FIT_KEYS + (ROBUST_FIT_KEYS if case == "mlr" else [])
     assert_fit_matches(res.fit_measures, ref["fit_measures"], keys)
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=2e-5)
+
+
+def test_paired_client_officer_invariance_matches_measeq(client):
+    """semTools::measEq.syntax(longFacNames = ...) + cfa(missing = "ml"), 4 steps, lavTestLRT."""
+    q = load_synthetic_wave1()
+    items = [f"{p}{i}" for p in ("com", "bin", "ver", "str") for i in range(1, 6)]
+    officer = q[q["rater"] == "officer"][["dyad_id", *items]]
+    wide = client[["dyad_id", *items]].merge(officer, on="dyad_id",
+                                             suffixes=("_client", "_officer"))
+    res = longitudinal_invariance(wide, load_instrument(),
+                                  {"client": "_client", "officer": "_officer"}, missing="fiml")
+    ref = reference("synthetic_paired_fiml.json")
+    for step in ("configural", "metric", "scalar", "strict"):
+        assert_fit_matches(res.fits[step].fit_measures, ref[step]["fit_measures"],
+                           BRIEF_FIT_KEYS)
+        assert_estimates_match(res.fits[step].estimates, ref[step], est_tol=1e-4, se_tol=1e-4)
+    for step, row in zip(("metric", "scalar", "strict"), ref["lrt"][1:], strict=True):
+        assert res.table.loc[step, "chisq_diff"] == pytest.approx(row["Chisq diff"], rel=1e-5)
+        assert res.table.loc[step, "pvalue_diff"] == pytest.approx(row["Pr(>Chisq)"], rel=1e-4)

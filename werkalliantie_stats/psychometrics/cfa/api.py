@@ -150,7 +150,8 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
                             ngroups=len(groups), npar=state.model.npar, logl=state.logl,
                             unrestricted_logl=state.logl_h1,
                             srmr_value=srmr(state.samples, state.implied(), state.nobs,
-                                            spec.meanstructure))
+                                            spec.meanstructure),
+                            robust=miss != "fiml")
     return CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
                      miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
                      model)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from werkalliantie_stats.exceptions import HeywoodCaseWarning, NonPositiveDefiniteWarning
 
-from .estimate import numerical_hessian, optimise, start_values
+from .estimate import optimise, start_values
 from .fit import TestStatistic
 from .matrices import MatrixModel
 from .ml import (
@@ -28,10 +28,10 @@ from .ml import (
     expected_information,
     objective,
     objective_at_moments,
-    objective_gradient,
+    observed_hessian,
     pattern_blocks,
 )
-from .robust import casewise_scores, scaling_trace_h1
+from .robust import casewise_scores, fiml_trace_h1, scaling_trace_h1
 
 __all__ = ["FitState", "baseline_table", "fit_model"]
 
@@ -102,10 +102,8 @@ def _loglik(value: float, blocks, ntotal: int) -> float:
 
 
 def _observed_information(model, x, blocks, meanstructure, ntotal) -> np.ndarray:
-    """Hessian of ``-logL`` (N/2 times the Hessian of f), by differencing the gradient."""
-    def grad(z):
-        return objective_gradient(model, z, blocks, meanstructure, ntotal)
-    return 0.5 * ntotal * numerical_hessian(grad, x)
+    """Hessian of ``-logL`` (N/2 times the Hessian of f, see :func:`observed_hessian`)."""
+    return 0.5 * ntotal * observed_hessian(model, x, blocks, meanstructure, ntotal)
 
 
 def _robust_parts(state_model, x, groups, meanstructure, moments, blocks, ntotal):
@@ -172,8 +170,9 @@ def fit_model(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],
     df = sum(_moment_count(y.shape[1], meanstructure) for y in groups) - model.npar
     chisq = max(2.0 * (logl_h1 - logl), 0.0)
     scaling = math.nan
-    if trace_h0 is not None and not fiml and df > 0:
-        trace_h1 = scaling_trace_h1(groups, samples, meanstructure)
+    if trace_h0 is not None and df > 0:
+        trace_h1 = (fiml_trace_h1(groups, samples) if fiml
+                    else scaling_trace_h1(groups, samples, meanstructure))
         scaling = (trace_h1 - trace_h0) / df
     return FitState(table, model, x, vcov, groups, samples, meanstructure, estimator, missing,
                     converged, iterations, TestStatistic(chisq, df, scaling), logl, logl_h1)

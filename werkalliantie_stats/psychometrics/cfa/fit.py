@@ -151,13 +151,18 @@ def _scaled(h0: TestStatistic, base: TestStatistic, n: int, groups: int) -> dict
 
 
 def fit_measures(h0: TestStatistic, baseline: TestStatistic, *, ntotal: int, ngroups: int,
-                 npar: int, logl: float, unrestricted_logl: float, srmr_value: float
-                 ) -> pd.Series:
-    """All fit measures as a Series with lavaan's names (dots become underscores)."""
+                 npar: int, logl: float, unrestricted_logl: float, srmr_value: float,
+                 robust: bool = True) -> pd.Series:
+    """All fit measures as a Series with lavaan's names (dots become underscores).
+
+    ``robust=False`` leaves out the ``*_robust`` indices (for FIML, where lavaan uses a
+    different, FIML-corrected definition that is not implemented here).
+    """
     out = {"npar": float(npar), "fmin": h0.chisq / (2 * ntotal)}
     out.update(_standard(h0, baseline, ntotal, ngroups))
     if np.isfinite(h0.scaling):
-        out.update(_scaled(h0, baseline, ntotal, ngroups))
+        scaled = _scaled(h0, baseline, ntotal, ngroups)
+        out.update({k: v for k, v in scaled.items() if robust or not k.endswith("_robust")})
     n_star = (ntotal + 2) / 24
     out.update({"logl": logl, "unrestricted_logl": unrestricted_logl,
                 "aic": -2 * logl + 2 * npar, "bic": -2 * logl + npar * math.log(ntotal),

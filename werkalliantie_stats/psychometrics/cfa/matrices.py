@@ -115,6 +115,11 @@ class MatrixModel:
                         cells["free"][pick].astype(int) - 1)
         return out
 
+    @property
+    def is_nonlinear(self) -> bool:
+        """Whether Sigma or mu is nonlinear in ``x`` (a free loading exists)."""
+        return any(len(free["lambda"][2]) for free in self._free)
+
     def matrices(self, x: np.ndarray, group: int = 0) -> GroupMatrices:
         """Model matrices of group ``group`` (0-based) at parameter vector ``x``."""
         mats = {k: v.copy() for k, v in self._templates[group].items()}

@@ -157,6 +157,83 @@ def objective_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Patterns]
     return grad
 
 
+def _sigma_gradients(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
+                     meanstructure: bool, ntotal: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``df/dSigma`` (p x p) and ``df/dmu`` (p) of every group at ``x``."""
+    moments = _moments(model, x)
+    p = len(model.ov_names)
+    out = [(np.zeros((p, p)), np.zeros(p)) for _ in range(model.ngroups)]
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
+        inv, _, diff = _stacked(pat, sigma, mu, meanstructure)
+        w = (pat.n / ntotal)[:, None, None]
+        inner = pat.cov + diff[:, :, None] * diff[:, None, :]
+        out[pat.group][0][...] += (w * (inv - inv @ inner @ inv)).sum(axis=0)
+        if meanstructure:
+            out[pat.group][1][...] += -2.0 * np.einsum("k,kij,kj->i", pat.n / ntotal, inv, diff)
+    return out
+
+
+def _moment_hessian_term(pat: Patterns, sigma, mu, d_sigma, d_mu, meanstructure, ntotal):
+    """``J' H1 J``: the Hessian of f through the implied moments (first-order part)."""
+    inv, _, diff = _stacked(pat, sigma, mu, meanstructure)
+    npat, p, _ = inv.shape
+    n = pat.n / ntotal
+    s_star = pat.cov + diff[:, :, None] * diff[:, None, :]
+    a = inv @ s_star @ inv
+    flat_w = inv.reshape(npat, p * p)
+    c1 = (flat_w.T * n) @ flat_w
+    c2 = (a.reshape(npat, p * p).T * n) @ flat_w
+    # tr(W X W Y) = sum C1[a,b,c,d] X[b,c] Y[d,a]; same with A = W S* W in the first slot.
+    kernel = (-c1 + 2.0 * c2).reshape(p, p, p, p).transpose(1, 2, 3, 0).reshape(p * p, p * p)
+    jac = d_sigma.reshape(p * p, -1)
+    hess = jac.T @ kernel @ jac
+    if meanstructure:
+        hess += 2.0 * d_mu.T @ np.einsum("k,kij->ij", n, inv) @ d_mu
+        wd = np.einsum("kij,kj->ki", inv, diff)
+        r = ((flat_w.T * n) @ wd).reshape(p, p, p)
+        cross = 2.0 * d_mu.T @ r.reshape(p, p * p) @ jac
+        hess += cross + cross.T
+    return hess
+
+
+def observed_hessian(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
+                     meanstructure: bool, ntotal: int, h: float = 1e-6) -> np.ndarray:
+    """Hessian of ``f`` (complete data or FIML), ``= 2/N`` times the observed information.
+
+    ``J' H1 J`` through the implied moments, analytic (``H1`` from ``W``, ``W S* W`` and
+    ``W d`` of each pattern), plus ``sum G_ab d2 Sigma_ab / dx dx'`` (and the mean part),
+    obtained by central differences of the Jacobian at fixed ``G = df/dSigma``; the
+    Jacobian is a polynomial of degree two in ``x``, so these differences are exact up to
+    rounding.
+    """
+    moments = _moments(model, x)
+    hess = np.zeros((model.npar, model.npar))
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
+        d_sigma, d_mu = model.jacobian(x, pat.group)
+        hess += _moment_hessian_term(pat, sigma, mu, d_sigma, d_mu, meanstructure, ntotal)
+    if not model.is_nonlinear:
+        return hess
+    grads = _sigma_gradients(model, x, blocks, meanstructure, ntotal)
+
+    def contracted(z: np.ndarray) -> np.ndarray:
+        total = np.zeros(model.npar)
+        for g, (g_sigma, g_mu) in enumerate(grads):
+            d_sigma, d_mu = model.jacobian(z, g)
+            total += g_sigma.reshape(-1) @ d_sigma.reshape(-1, model.npar)
+            if meanstructure:
+                total += g_mu @ d_mu
+        return total
+
+    second = np.zeros_like(hess)
+    for k in range(model.npar):
+        step = np.zeros(model.npar)
+        step[k] = h * max(1.0, abs(x[k]))
+        second[:, k] = (contracted(x + step) - contracted(x - step)) / (2 * step[k])
+    return hess + (second + second.T) / 2.0
+
+
 def expected_information(model: MatrixModel, x: np.ndarray, nobs: list[int],
                          meanstructure: bool) -> np.ndarray:
     """Expected (Fisher) information of all N cases, complete data.

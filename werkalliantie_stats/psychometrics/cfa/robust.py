@@ -21,8 +21,12 @@ and ``W = Sigma_o^-1`` (observed part ``o`` of case i) are
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["casewise_scores", "scaling_trace_h1"]
+from .matrices import MatrixModel
+from .ml import observed_hessian, pattern_blocks
+
+__all__ = ["casewise_scores", "fiml_trace_h1", "scaling_trace_h1"]
 
 
 def _pattern_scores(y: np.ndarray, sigma: np.ndarray, mu: np.ndarray, d_sigma: np.ndarray,
@@ -82,4 +86,40 @@ def scaling_trace_h1(groups: list[np.ndarray], samples: list[tuple[np.ndarray, n
         total += float(np.mean(0.5 * (u**2 - 2 * u + p)))
         if meanstructure:
             total += float(np.mean(u))
+    return total
+
+
+def _saturated_model(p: int, cov: np.ndarray, mean: np.ndarray) -> tuple[MatrixModel, np.ndarray]:
+    """The saturated model (free means and covariances) as a MatrixModel, at given moments."""
+    names = [f"v{i}" for i in range(p)]
+    rows, values = [], []
+    for i in range(p):
+        for j in range(i, p):
+            rows.append((names[i], "~~", names[j]))
+            values.append(cov[i, j])
+    rows += [(v, "~1", "") for v in names]
+    values += list(mean)
+    table = pd.DataFrame(rows, columns=["lhs", "op", "rhs"])
+    table["group"] = 1
+    table["free"] = np.arange(1, len(table) + 1)
+    table["ustart"] = np.nan
+    return MatrixModel(table, names, []), np.asarray(values)
+
+
+def fiml_trace_h1(groups: list[np.ndarray], samples: list[tuple[np.ndarray, np.ndarray]]
+                  ) -> float:
+    """``sum_g tr(A1_g^-1 B1_g)`` for incomplete data, at the EM (h1) moments.
+
+    ``A1`` is the observed information per case of the saturated FIML model, ``B1`` the
+    mean outer product of its casewise scores.
+    """
+    total = 0.0
+    for y, (cov, mean) in zip(groups, samples, strict=True):
+        model, x = _saturated_model(y.shape[1], cov, mean)
+        blocks = pattern_blocks([y])
+        n = int(blocks[0].n.sum())
+
+        a1 = 0.5 * observed_hessian(model, x, blocks, True, n)
+        scores = casewise_scores([y], [(cov, mean)], [model.jacobian(x, 0)], True)
+        total += float(np.trace(np.linalg.solve(a1, scores.T @ scores / n)))
     return total
