@@ -9,7 +9,7 @@ import pandas as pd
 
 from werkalliantie_stats._validation import check_columns, check_frame, numeric_frame
 
-from .engine import baseline_table, fit_model
+from .engine import baseline_table, baseline_test, fit_model
 from .fit import fit_measures, srmr
 from .partable import ModelSpec, build_partable, check_model_columns, model_variables
 from .results import CFAResult, estimates_frame, r_squared_frame
@@ -37,7 +37,10 @@ def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, 
 def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, missing: str,
                  func: str = "cfa") -> tuple[list[np.ndarray], tuple, tuple]:
     """Per-group item arrays (listwise deletion unless FIML), group labels, row labels."""
-    items = numeric_frame(data, func, ov_names)
+    if all(pd.api.types.is_numeric_dtype(data[c]) for c in ov_names):
+        y = data[ov_names].to_numpy(dtype=float)
+    else:
+        y = numeric_frame(data, func, ov_names).to_numpy(dtype=float)
     if group is None:
         labels, codes = (None,), np.zeros(len(data), dtype=int)
     else:
@@ -48,7 +51,6 @@ def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, mis
             raise ValueError(f"{func}: `group` column {group!r} has {len(labels)} distinct "
                              f"value(s), e.g. {labels[:1]!r}; need at least two groups")
         codes = keys.map({k: i for i, k in enumerate(labels)}).to_numpy()
-    y = items.to_numpy(dtype=float)
     keep = ~pd.isna(codes)
     keep &= ~np.isnan(y).any(axis=1) if missing == "listwise" else ~np.isnan(y).all(axis=1)
     groups = [y[keep & (codes == g)] for g in range(len(labels))]
@@ -143,10 +145,13 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     table = build_partable(statements, spec)
     state = fit_model(table, ov_names, lv_names, groups, meanstructure=spec.meanstructure,
                       estimator=est, missing=miss)
-    base = fit_model(baseline_table(ov_names, len(groups), spec.meanstructure), ov_names, [],
-                     groups, meanstructure=spec.meanstructure, estimator=est, missing=miss,
-                     check=False, samples=state.samples)
-    measures = fit_measures(state.test, base.test, ntotal=sum(state.nobs),
+    if est == "MLR":
+        base = fit_model(baseline_table(ov_names, len(groups), spec.meanstructure), ov_names,
+                         [], groups, meanstructure=spec.meanstructure, estimator=est,
+                         missing=miss, check=False, samples=state.samples).test
+    else:
+        base = baseline_test(state)
+    measures = fit_measures(state.test, base, ntotal=sum(state.nobs),
                             ngroups=len(groups), npar=state.model.npar, logl=state.logl,
                             unrestricted_logl=state.logl_h1,
                             srmr_value=srmr(state.samples, state.implied(), state.nobs,

@@ -33,7 +33,7 @@ from .ml import (
 )
 from .robust import casewise_scores, fiml_trace_h1, scaling_trace_h1
 
-__all__ = ["FitState", "baseline_table", "fit_model"]
+__all__ = ["FitState", "baseline_table", "baseline_test", "fit_model"]
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,26 @@ def fit_model(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],
         scaling = (trace_h1 - trace_h0) / df
     return FitState(table, model, x, vcov, groups, samples, meanstructure, estimator, missing,
                     converged, iterations, TestStatistic(chisq, df, scaling), logl, logl_h1)
+
+
+def baseline_test(state: FitState) -> TestStatistic:
+    """Test of the independence model in closed form (ML, complete data or FIML).
+
+    Its ML estimates are each variable's mean and variance (from the cases observing it),
+    so that ``chisq_b = 2 (logL_H1 - logL_b)`` on ``G p (p - 1) / 2`` degrees of freedom.
+    """
+    fiml = state.missing == "fiml"
+    blocks = pattern_blocks(state.groups) if fiml else complete_blocks(state.groups)
+    logl = 0.0
+    for pat, y in zip(blocks, state.groups, strict=True):
+        if fiml:
+            mean, var = np.nanmean(y, axis=0), np.nanvar(y, axis=0)
+        else:
+            mean, var = y.mean(axis=0), y.var(axis=0)
+        logl += -0.5 * (pat.nvalues * LOG_2PI + objective_at_moments(pat, np.diag(var), mean))
+    p = len(state.model.ov_names)
+    df = state.model.ngroups * p * (p - 1) // 2
+    return TestStatistic(max(2.0 * (state.logl_h1 - logl), 0.0), df)
 
 
 def _moment_count(p: int, meanstructure: bool) -> int:

@@ -18,7 +18,7 @@ from scipy import optimize
 
 from werkalliantie_stats.exceptions import ConvergenceWarning
 
-from .matrices import MatrixModel
+from .matrices import MatrixModel, records
 from .ml import Patterns, expected_information, objective, objective_gradient
 
 __all__ = ["numerical_hessian", "optimise", "start_values"]
@@ -89,12 +89,12 @@ def _group_starts(rows: list[dict], model: MatrixModel, cov: np.ndarray,
 def start_values(table: pd.DataFrame, model: MatrixModel, covs: list[np.ndarray],
                  means: list[np.ndarray]) -> np.ndarray:
     """Starting parameter vector; a user's ``start(v)`` modifier wins."""
-    records = table[["lhs", "op", "rhs", "group", "free", "ustart"]].to_dict("records")
+    rows = records(table, ["lhs", "op", "rhs", "group", "free", "ustart"])
     values = np.zeros(len(table))
     groups = table["group"].to_numpy()
     for g in range(model.ngroups):
         pos = np.flatnonzero(groups == g + 1)
-        values[pos] = _group_starts([records[i] for i in pos], model, covs[g], means[g])
+        values[pos] = _group_starts([rows[i] for i in pos], model, covs[g], means[g])
     user = table["start"].to_numpy(dtype=float)
     values = np.where(np.isnan(user), values, user)
     return model.x_from_partable(values)

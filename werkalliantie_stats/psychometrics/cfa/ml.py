@@ -70,6 +70,11 @@ class Patterns:
 
 
 def _patterns(group: int, y: np.ndarray) -> Patterns:
+    if not np.isnan(y).any():
+        mean = y.mean(axis=0)
+        centred = y - mean
+        return Patterns(group, np.ones((1, y.shape[1]), dtype=bool), np.array([float(len(y))]),
+                        mean[None], (centred.T @ centred / len(y))[None])
     observed = ~np.isnan(y)
     keep = observed.any(axis=1)
     y, observed = y[keep], observed[keep]

@@ -22,6 +22,7 @@ import pandas as pd
 
 from werkalliantie_stats.exceptions import ModelSyntaxError
 
+from .matrices import records
 from .syntax import Statement
 
 __all__ = ["GROUP_EQUAL_KEYS", "ModelSpec", "build_partable", "model_variables"]
@@ -242,7 +243,7 @@ def _check_scales(rows: list[dict], lvs: list[str], shared: set[int]) -> None:
 
 def _check_identified(table: pd.DataFrame, ovs: list[str], lvs: list[str],
                       spec: ModelSpec) -> None:
-    rows = table[["lhs", "op", "rhs", "group", "free"]].to_dict("records")
+    rows = records(table, ["lhs", "op", "rhs", "group", "free"])
     counts = table.loc[table["free"] > 0, "free"].value_counts()
     _check_scales(rows, lvs, set(counts[counts > 1].index))
     p = len(ovs)
