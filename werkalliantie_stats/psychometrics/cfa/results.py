@@ -60,6 +60,22 @@ class CFAResult(ResultMixin):
         Whether the optimiser met its convergence criterion.
     ci_level : float
         Level of ``ci_lower``/``ci_upper``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from werkalliantie_stats.psychometrics.cfa import cfa
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(300, 1))
+    >>> data = pd.DataFrame(f @ [[0.8, 0.7, 0.6, 0.5]] + rng.normal(scale=0.6, size=(300, 4)),
+    ...                     columns=["a", "b", "c", "d"])
+    >>> res = cfa(data, "f =~ a + b + c + d")
+    >>> res.modification_indices(sort=True).columns.tolist()  # In R: modindices(fit)
+    ['lhs', 'op', 'rhs', 'mi', 'epc', 'sepc_lv', 'sepc_all']
+    >>> round(float(res.composite_reliability().loc["f", 1]), 3)  # semTools::compRelSEM(fit)
+    0.809
+    >>> res.factor_scores().shape  # In R: lavPredict(fit)
+    (300, 1)
     """
 
     estimates: pd.DataFrame
