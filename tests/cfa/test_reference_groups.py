@@ -33,10 +33,16 @@ def test_invariance_steps_match_lavaan(hs, estimator, step):
     ("means", {"group_equal": ("loadings", "intercepts", "means")}),
     ("partial", {"group_equal": ("loadings", "intercepts"),
                  "group_partial": ("visual=~x2", "x7 ~ 1")}),
+    ("stdlv_metric", {"group_equal": ("loadings",), "std_lv": True}),
+    ("lv_equal", {"group_equal": ("loadings", "residual.covariances", "lv.variances",
+                                  "lv.covariances"), "extra": "x7 ~~ x8"}),
 ])
 def test_more_group_constraints_match_lavaan(hs, case, kwargs):
+    """std.lv with equal loadings frees factor variances after group 1, as lavaan."""
     ref = reference("hs_school_more.json")[case]
-    res = cfa(hs, HS_MODEL, group="school", **kwargs)
+    kwargs = dict(kwargs)
+    model = HS_MODEL + kwargs.pop("extra", "")
+    res = cfa(hs, model, group="school", **kwargs)
     assert_fit_matches(res.fit_measures, ref["fit_measures"], BRIEF_FIT_KEYS)
     assert_estimates_match(res.estimates, ref, est_tol=1e-4, se_tol=1e-4)
 

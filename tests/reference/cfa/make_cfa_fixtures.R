@@ -86,9 +86,15 @@ textual =~ x4 + x5 + x6
 speed   =~ x7 + x8 + x9
 "
 vec_fit <- cfa(vec_model, data = hs, group = "school")
+stdlv_fit <- cfa(hs_model, data = hs, group = "school", std.lv = TRUE, group.equal = "loadings")
+lv_eq_fit <- cfa(paste(hs_model, "x7 ~~ x8"), data = hs, group = "school",
+                 group.equal = c("loadings", "residual.covariances", "lv.variances",
+                                 "lv.covariances"))
 write_fixture(list(means = describe_fit(means_fit, extras = FALSE),
                    partial = describe_fit(partial_fit, extras = FALSE),
-                   vectors = describe_fit(vec_fit, extras = FALSE)), "hs_school_more.json")
+                   vectors = describe_fit(vec_fit, extras = FALSE),
+                   stdlv_metric = describe_fit(stdlv_fit, extras = FALSE),
+                   lv_equal = describe_fit(lv_eq_fit, extras = FALSE)), "hs_school_more.json")
 
 # 3. FIML on HS with MCAR holes --------------------------------------------------
 set.seed(20261128)

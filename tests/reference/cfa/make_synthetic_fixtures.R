@@ -42,11 +42,14 @@ long <- lapply(names(factors), function(f) paste0(f, c("_client", "_officer")))
 names(long) <- names(factors)
 steps <- list(configural = "", metric = "loadings", scalar = c("loadings", "intercepts"),
               strict = c("loadings", "intercepts", "residuals"))
-fits <- lapply(steps, function(eq) {
-  syntax <- measEq.syntax(paired_model, data = wide, longFacNames = long, long.equal = eq)
-  cfa(as.character(syntax), data = wide, missing = "ml")
-})
-res <- lapply(fits, describe)
-lrt <- lavTestLRT(fits$configural, fits$metric, fits$scalar, fits$strict)
-res$lrt <- data.frame(model = rownames(lrt), as.data.frame(lrt), check.names = FALSE)
-write_fixture(res, "synthetic_paired_fiml.json")
+for (est in c("ML", "MLR")) {
+  fits <- lapply(steps, function(eq) {
+    syntax <- measEq.syntax(paired_model, data = wide, longFacNames = long, long.equal = eq)
+    cfa(as.character(syntax), data = wide, missing = "ml", estimator = est)
+  })
+  res <- lapply(fits, describe)
+  lrt <- lavTestLRT(fits$configural, fits$metric, fits$scalar, fits$strict)
+  res$lrt <- data.frame(model = rownames(lrt), as.data.frame(lrt), check.names = FALSE)
+  write_fixture(res, if (est == "ML") "synthetic_paired_fiml.json"
+                     else "synthetic_paired_fiml_mlr.json")
+}
