@@ -34,6 +34,18 @@ def test_missing_operator_and_regression_rejected():
         parse_model("f =~ x1 + x2 + x3\nf ~ x4")
 
 
+def test_duplicate_parameter_rejected(hs):
+    with pytest.raises(ModelSyntaxError, match="line 2.*specified twice.*line 1"):
+        cfa(hs, "f =~ x1 + x2 + x3\nf =~ x2")
+    with pytest.raises(ModelSyntaxError, match="specified twice"):
+        cfa(hs, "f =~ x1 + x2 + x3\nx1 ~~ x2\nx2 ~~ x1")
+
+
+def test_thresholds_rejected_for_ml(hs):
+    with pytest.raises(ModelSyntaxError, match="'\\|' is not supported"):
+        cfa(hs, "f =~ x1 + x2 + x3\nx1 | t1 + t2")
+
+
 def test_unknown_column_suggests_near_miss(hs):
     with pytest.raises(ModelSyntaxError, match=r"'x10'.*did you mean 'x1'"):
         cfa(hs, "visual =~ x1 + x2 + x10")

@@ -43,11 +43,16 @@ class ModelSpec:
 
 
 def model_variables(statements: Sequence[Statement]) -> tuple[list[str], list[str]]:
-    """Observed and latent variable names, in order of first appearance."""
+    """Observed and latent variable names, in order of first appearance.
+
+    The right-hand side of a threshold statement (``x | t1 + t2``) names thresholds,
+    not variables.
+    """
     lvs = list(dict.fromkeys(s.lhs for s in statements if s.op == "=~"))
     ovs: list[str] = []
     for s in statements:
-        names = [t.name for t in s.terms if t.name] + ([] if s.op == "=~" else [s.lhs])
+        terms = [] if s.op == "|" else [t.name for t in s.terms if t.name]
+        names = terms + ([] if s.op == "=~" else [s.lhs])
         for name in names:
             if name not in lvs and name not in ovs:
                 ovs.append(name)
@@ -98,6 +103,21 @@ def _row(lhs: str, op: str, rhs: str, group: int, *, free: bool, ustart: float =
          label: str = "", start: float = math.nan, user: int = 0) -> dict:
     return {"lhs": lhs, "op": op, "rhs": rhs, "user": user, "group": group,
             "free": int(free), "ustart": ustart, "label": label, "start": start}
+
+
+def _check_duplicates(statements: Sequence[Statement]) -> None:
+    seen: dict[tuple[str, str, str], int] = {}
+    for s in statements:
+        for term in s.terms:
+            key = (s.lhs, s.op, term.name)
+            if s.op == "~~":
+                key = (min(s.lhs, term.name), s.op, max(s.lhs, term.name))
+            if key in seen:
+                text = f"{s.lhs} {s.op} {term.name}".strip()
+                raise ModelSyntaxError(f"line {s.line}: '{text}' is specified twice (first on "
+                                       f"line {seen[key]}); give each parameter once, with all "
+                                       "its modifiers, e.g. 'f =~ NA*a*x1'")
+            seen[key] = s.line
 
 
 def _user_rows(statements: Sequence[Statement], group: int, spec: ModelSpec) -> list[dict]:
@@ -274,6 +294,7 @@ def build_partable(statements: Sequence[Statement], spec: ModelSpec) -> pd.DataF
     if unknown:
         raise ValueError(f"cfa: `group_equal` entry {unknown[0]!r} is not one of "
                          f"{list(GROUP_EQUAL_KEYS)}")
+    _check_duplicates(statements)
     ovs, lvs = model_variables(statements)
     rows: list[dict] = []
     for group in range(1, spec.ngroups + 1):
