@@ -35,7 +35,7 @@ def test_missing_operator_and_regression_rejected():
 
 
 def test_duplicate_parameter_rejected(hs):
-    with pytest.raises(ModelSyntaxError, match="line 2.*specified twice.*line 1"):
+    with pytest.raises(ModelSyntaxError, match=r"line 2.*specified twice.*line 1"):
         cfa(hs, "f =~ x1 + x2 + x3\nf =~ x2")
     with pytest.raises(ModelSyntaxError, match="specified twice"):
         cfa(hs, "f =~ x1 + x2 + x3\nx1 ~~ x2\nx2 ~~ x1")
