@@ -75,6 +75,12 @@ def test_summary_reads_like_lavaan(hs, hs_fit):
     assert "<pre>" in hs_fit._repr_html_()
 
 
+def test_summary_with_fiml_and_mlr(hs_mcar):
+    text = cfa(hs_mcar, HS_MODEL, missing="fiml", estimator="MLR").summary()
+    assert "Scaling correction factor" in text and "Robust RMSEA" not in text
+    assert "Intercepts:" in text
+
+
 def test_to_frame_is_estimates(hs_fit):
     frame = hs_fit.to_frame()
     assert list(frame.columns) == ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue",

@@ -47,9 +47,10 @@ def _fit_block(res, digits: int) -> list[str]:
             "", "User Model versus Baseline Model:",
             row("Comparative Fit Index (CFI)", "cfi", "cfi_scaled"),
             row("Tucker-Lewis Index (TLI)", "tli", "tli_scaled")]
-    if scaled:
+    robust = "cfi_robust" in fm.index
+    if robust:
         out += [_line("Robust Comparative Fit Index (CFI)", ["", fm["cfi_robust"]], digits),
-            _line("Robust Tucker-Lewis Index (TLI)", ["", fm["tli_robust"]], digits)]
+                _line("Robust Tucker-Lewis Index (TLI)", ["", fm["tli_robust"]], digits)]
     out += ["", "Loglikelihood and Information Criteria:",
             _line("Loglikelihood user model (H0)", [fm["logl"]], digits),
             _line("Loglikelihood unrestricted model (H1)", [fm["unrestricted_logl"]], digits),
@@ -62,7 +63,7 @@ def _fit_block(res, digits: int) -> list[str]:
             row("90 Percent confidence interval - upper", "rmsea_ci_upper",
                 "rmsea_ci_upper_scaled"),
             row("P-value H_0: RMSEA <= 0.050", "rmsea_pvalue", "rmsea_pvalue_scaled")]
-    if scaled:
+    if robust:
         out += [_line("Robust RMSEA", ["", fm["rmsea_robust"]], digits),
                 _line("90 Percent confidence interval - lower", ["", fm["rmsea_ci_lower_robust"]],
                       digits),
