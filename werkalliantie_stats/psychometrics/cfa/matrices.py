@@ -168,6 +168,35 @@ class MatrixModel:
             np.add.at(d_mu.T, k, lam[:, j].T)
         return d_sigma, d_mu
 
+    def curvature(self, x: np.ndarray, group: int, g_sigma: np.ndarray,
+                  g_mu: np.ndarray | None) -> np.ndarray:
+        """``sum_ab G_ab d2Sigma_ab/dx_k dx_l + g_mu' d2mu/dx_k dx_l`` (npar x npar).
+
+        Nonzero only for loading-loading (``2 G_ii' psi_jj'``), loading-factor
+        (co)variance (``2 (G Lambda)_ib`` for each cell ``(j, b)`` of ``dPsi``) and
+        loading-factor mean (``g_mu,i``) pairs.
+        """
+        mats = self.matrices(x, group)
+        free = self._free[group]
+        out = np.zeros((self.npar, self.npar))
+        i, j, k = free["lambda"]
+        if not len(k):
+            return out
+        np.add.at(out, (k[:, None], k[None, :]),
+                  2.0 * g_sigma[np.ix_(i, i)] * mats.psi[np.ix_(j, j)])
+        g_lam = g_sigma @ mats.lambda_
+        for a, b, kp in zip(*free["psi"], strict=True):
+            cells = [(a, b)] if a == b else [(a, b), (b, a)]
+            value = sum(2.0 * (j == c) * g_lam[i, d] for c, d in cells)
+            np.add.at(out, (k, np.full(len(k), kp)), value)
+            np.add.at(out, (np.full(len(k), kp), k), value)
+        if g_mu is not None:
+            for a, _, kp in zip(*free["alpha"], strict=True):
+                value = (j == a) * g_mu[i]
+                np.add.at(out, (k, np.full(len(k), kp)), value)
+                np.add.at(out, (np.full(len(k), kp), k), value)
+        return out
+
     def x_from_partable(self, values: np.ndarray) -> np.ndarray:
         """Collapse per-row values into the parameter vector (first row of each index)."""
         x = np.zeros(self.npar)

@@ -203,14 +203,12 @@ def _moment_hessian_term(pat: Patterns, sigma, mu, d_sigma, d_mu, meanstructure,
 
 
 def observed_hessian(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
-                     meanstructure: bool, ntotal: int, h: float = 1e-6) -> np.ndarray:
+                     meanstructure: bool, ntotal: int) -> np.ndarray:
     """Hessian of ``f`` (complete data or FIML), ``= 2/N`` times the observed information.
 
     ``J' H1 J`` through the implied moments, analytic (``H1`` from ``W``, ``W S* W`` and
-    ``W d`` of each pattern), plus ``sum G_ab d2 Sigma_ab / dx dx'`` (and the mean part),
-    obtained by central differences of the Jacobian at fixed ``G = df/dSigma``; the
-    Jacobian is a polynomial of degree two in ``x``, so these differences are exact up to
-    rounding.
+    ``W d`` of each pattern), plus the curvature ``sum G_ab d2 Sigma_ab / dx dx'`` (and
+    the mean part) at ``G = df/dSigma``, analytic (:meth:`MatrixModel.curvature`).
     """
     moments = _moments(model, x)
     hess = np.zeros((model.npar, model.npar))
@@ -221,22 +219,9 @@ def observed_hessian(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
     if not model.is_nonlinear:
         return hess
     grads = _sigma_gradients(model, x, blocks, meanstructure, ntotal)
-
-    def contracted(z: np.ndarray) -> np.ndarray:
-        total = np.zeros(model.npar)
-        for g, (g_sigma, g_mu) in enumerate(grads):
-            d_sigma, d_mu = model.jacobian(z, g)
-            total += g_sigma.reshape(-1) @ d_sigma.reshape(-1, model.npar)
-            if meanstructure:
-                total += g_mu @ d_mu
-        return total
-
-    second = np.zeros_like(hess)
-    for k in range(model.npar):
-        step = np.zeros(model.npar)
-        step[k] = h * max(1.0, abs(x[k]))
-        second[:, k] = (contracted(x + step) - contracted(x - step)) / (2 * step[k])
-    return hess + (second + second.T) / 2.0
+    for g, (g_sigma, g_mu) in enumerate(grads):
+        hess += model.curvature(x, g, g_sigma, g_mu if meanstructure else None)
+    return hess
 
 
 def expected_information(model: MatrixModel, x: np.ndarray, nobs: list[int],
