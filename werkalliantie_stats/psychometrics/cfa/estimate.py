@@ -21,7 +21,7 @@ from werkalliantie_stats.exceptions import ConvergenceWarning
 from .matrices import MatrixModel, records
 from .ml import Patterns, expected_information, objective, objective_gradient
 
-__all__ = ["numerical_hessian", "optimise", "start_values"]
+__all__ = ["optimise", "start_values"]
 
 
 def _indicator_loadings(cov: np.ndarray, idx: list[int]) -> np.ndarray:
@@ -176,18 +176,3 @@ def _polish(model, x, blocks, meanstructure, ntotal, tol, max_iter):
                       "for misspecification or give better start(...) values.",
                       ConvergenceWarning, stacklevel=4)
     return res.x, int(res.nit), converged
-
-
-def numerical_hessian(grad_fun, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Symmetrised Hessian by central differences of an analytic gradient.
-
-    The step for parameter j is ``h max(1, |x_j|)``.
-    """
-    n = len(x)
-    hess = np.zeros((n, n))
-    for j in range(n):
-        step = h * max(1.0, abs(x[j]))
-        e = np.zeros(n)
-        e[j] = step
-        hess[:, j] = (grad_fun(x + e) - grad_fun(x - e)) / (2 * step)
-    return (hess + hess.T) / 2.0
