@@ -27,7 +27,13 @@ from .study_frame import (
     require_supervised_study,
 )
 
-__all__ = ["SPECIFICATIONS", "PredictiveValidityResult", "holm", "predictive_validity"]
+__all__ = [
+    "SPECIFICATIONS",
+    "PredictiveValidityResult",
+    "holm",
+    "outcome_frame",  # re-exported: lives in study_frame.py
+    "predictive_validity",
+]
 
 FUNC = "predictive_validity"
 SPECIFICATIONS = ("single", "raters together", "between/within")
@@ -105,7 +111,35 @@ class PredictiveValidityResult(ResultMixin):
 
 
 def holm(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values (as R's ``p.adjust(p, "holm")``); NaN kept."""
+    """Holm's step-down adjusted p-values (as R's ``p.adjust(p, "holm")``); NaN kept.
+
+    Parameters
+    ----------
+    p_values : array-like
+        Unadjusted p-values; NaN entries are left out of the family and stay NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values in the input order.
+
+    Notes
+    -----
+    With the m finite p-values sorted, :math:`p_{(1)} \\le \\dots \\le p_{(m)}`:
+    :math:`\\tilde p_{(k)} = \\max_{j \\le k} \\min\\{1, (m - j + 1) p_{(j)}\\}`. Controls the
+    family-wise error rate under any dependence between the tests [1]_.
+
+    References
+    ----------
+    .. [1] Holm S (1979). A simple sequentially rejective multiple test procedure.
+       Scandinavian Journal of Statistics 6(2), 65-70.
+
+    Examples
+    --------
+    >>> from werkalliantie_stats.outcomes.study_models import holm
+    >>> holm([0.01, 0.04, 0.03]).round(4).tolist()  # In R: p.adjust(p, "holm")
+    [0.03, 0.06, 0.06]
+    """
     p = np.asarray(p_values, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = np.flatnonzero(np.isfinite(p))
