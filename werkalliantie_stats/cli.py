@@ -96,8 +96,8 @@ def _common(sub: argparse.ArgumentParser) -> None:
                           "behind the truth column (default: a fixed seed, recorded in "
                           "results.json)")
     sub.add_argument("--jobs", type=int, default=1,
-                     help="processes for drawing the figures (the analysis itself runs in "
-                          "one process; default 1)")
+                     help="processes for the CFA fits and for drawing the figures (the other "
+                          "analyses run in one process; default 1)")
     sub.add_argument("--force", action="store_true", help="replace an existing output folder")
     sub.add_argument("--quiet", action="store_true",
                      help="no progress display and no message on success")
@@ -148,7 +148,7 @@ def _write(result, args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> dict:
     if args.jobs < 1:
         raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
-    return {} if args.seed is None else {"seed": args.seed}
+    return {"jobs": args.jobs} | ({} if args.seed is None else {"seed": args.seed})
 
 
 def _replicate(args: argparse.Namespace) -> int:

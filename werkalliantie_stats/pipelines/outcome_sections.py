@@ -17,7 +17,7 @@ from ..outcomes import (
     logistic,
     logrank_test,
 )
-from ..scoring import alliance_quality
+from ..outcomes import outcome_frame as study_outcome_frame
 from ..study import Study
 from ._result import SectionBuilder
 
@@ -35,20 +35,16 @@ EVENT_NONE = "none"
 
 
 def outcome_frame(study: Study, wave: int = 1) -> pd.DataFrame:
-    """Supervision rows of dyads classified at ``wave``, with ``good`` (0/1), the alliance
-    index and ``quality`` ("good"/"not_good"). Dyads not rated by both raters are left
-    out (their number is ``frame.attrs["unclassified"]``)."""
-    quality = alliance_quality(study).table.xs(wave, level="wave")[["good", "alliance_index"]]
-    frame = study.supervision.set_index("dyad_id").join(quality, how="left")
-    unclassified = int(frame["good"].isna().sum())
-    frame = frame[frame["good"].notna()].copy()
-    frame["good"] = frame["good"].astype(float)
+    """:func:`~werkalliantie_stats.outcomes.outcome_frame` restricted to dyads classified at
+    ``wave`` (rated by both raters), with ``quality`` ("good"/"not_good"). The number left
+    out is ``frame.attrs["unclassified"]``."""
+    full = study_outcome_frame(study, wave=wave)
+    frame = full[full["good"].notna()].reset_index(drop=True)
     frame["quality"] = frame["good"].map({1.0: "good", 0.0: "not_good"})
     for column in COVARIATES:
         if column in frame.columns:
             frame[column] = frame[column].astype(float)
-    frame = frame.reset_index()
-    frame.attrs["unclassified"] = unclassified
+    frame.attrs["unclassified"] = int(full["good"].isna().sum())
     return frame
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..study import Study, load_synthetic
-from . import claims, optional
+from . import cfa_sections, claims, optional
 from . import outcome_sections as outcomes
 from . import psychometric_sections as psy
 from ._result import PipelineResult, SectionBuilder, run_sections
@@ -43,6 +43,11 @@ def _check(study, lang: str, seed, func: str) -> Study:
     return study
 
 
+def check_jobs(jobs, func: str) -> None:
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ValueError(f"{func}: `jobs` must be a positive int, got {jobs!r}")
+
+
 def _source(study: Study, seed: int) -> dict:
     source = dict(study.source)
     source["seed"] = seed
@@ -74,8 +79,9 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
     progress : bool, optional
         Show a progress line on stderr; default: only when stderr is a terminal.
     jobs : int
-        Reserved for parallel sections; the analysis runs in one process (it takes
-        seconds) and the value is recorded in ``source``.
+        Processes for the CFA fits (two per-rater models and three invariance sequences,
+        independent of each other); everything else runs in this process. Recorded in
+        ``source``.
 
     Returns
     -------
@@ -109,8 +115,7 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
     ['inconclusive', 'supported']
     """
     study = _check(study, lang, seed, "replicate")
-    if not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"replicate: `jobs` must be a positive int, got {jobs!r}")
+    check_jobs(jobs, "replicate")
     state: dict = {}
     corr = psy.Correlations(study)
     positive = {s: study.instrument.subscale(s).positive for s in study.instrument.subscales}
@@ -143,7 +148,8 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
              ("items", partial(psy.item_section, study)),
              ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", retention), ("efa", factors)]
-    steps += optional.cfa_steps(study)
+    steps += cfa_sections.cfa_steps(study, estimator="MLR", jobs=jobs,
+                                    invariance_estimator="ML")
     steps += [("reliability", reliability), ("agreement", partial(psy.agreement_section, study)),
               ("quality", partial(psy.quality_section, study))]
     if study.supervision is not None:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..study import Study
-from . import checks, optional
+from . import cfa_sections, checks, optional
 from . import psychometric_sections as psy
 from ._result import PipelineResult, run_sections
 from .progress import make_progress
-from .replicate import DEFAULT_SEED, _check, _source
+from .replicate import DEFAULT_SEED, _check, _source, check_jobs
 
 __all__ = ["ESTIMATORS", "ValidationResult", "validate"]
 
@@ -46,8 +46,8 @@ def _group_column(study: Study, group: str | None) -> str | None:
 
 
 def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
-             lang: str = "en", seed: int = DEFAULT_SEED, progress: bool | None = None
-             ) -> ValidationResult:
+             lang: str = "en", seed: int = DEFAULT_SEED, progress: bool | None = None,
+             jobs: int = 1) -> ValidationResult:
     """Check the instrument in a new sample: data checks, items, factors, reliability,
     invariance and norms, as a report like :func:`replicate`'s.
 
@@ -67,6 +67,8 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
         Seeds parallel analysis.
     progress : bool, optional
         Progress line on stderr; default only on a terminal.
+    jobs : int
+        Processes for the CFA fits (per rater, invariance), which are independent.
 
     Returns
     -------
@@ -97,6 +99,7 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
     """
     study = _check(study, lang, seed, "validate")
     group = _group_column(study, group)
+    check_jobs(jobs, "validate")
     if str(estimator).upper() not in ESTIMATORS:
         raise ValueError(f"validate: `estimator` must be one of {list(ESTIMATORS)}, got "
                          f"{estimator!r}")
@@ -107,7 +110,8 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
              ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", lambda b: psy.retention_section(study, b, corr, seed=seed)),
              ("efa", partial(psy.efa_section, study, corr=corr))]
-    steps += optional.cfa_steps(study, estimator=str(estimator).upper(), group=group)
+    steps += cfa_sections.cfa_steps(study, estimator=str(estimator).upper(), group=group,
+                                    jobs=jobs)
     steps += [("reliability", partial(psy.reliability_section, study)),
               ("norms", partial(checks.norms_section, study))]
     tables, figures, sections = run_sections(steps, make_progress(progress, len(steps)))

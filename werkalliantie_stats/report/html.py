@@ -11,7 +11,7 @@ from .tables import html_table
 __all__ = ["CSV_ONLY", "STYLE", "html_document"]
 
 CSV_ONLY = {"parallel_analysis_client", "parallel_analysis_officer", "km_event_free",
-            "cumulative_incidence"}
+            "cumulative_incidence", "predictive_validity"}
 """Long tables written as CSV but not printed in the page."""
 
 PAGE_COLUMNS = {

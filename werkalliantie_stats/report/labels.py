@@ -78,6 +78,10 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "logrank": "Log-rank test of event-free survival by alliance quality",
             "competing_risks": "Cause-specific Cox and Fine–Gray models of the first event",
             "predictive_validity": "Predictive validity",
+            "predictive_validity_summary": "Predictive validity: effect per SD of the mean "
+                                           "client-officer rating and of good alliance "
+                                           "quality, adjusted (officer-clustered SEs; Holm "
+                                           "p within outcome)",
             "claims": "Findings vs. the Menger–Donker claims",
             "problems": "Problems found in the data", "norms": "Percentiles of subscale scores",
             "data_checks": "Data checks",
@@ -210,6 +214,10 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "competing_risks": "Oorzaakspecifieke Cox- en Fine–Gray-modellen van de eerste "
                                "gebeurtenis",
             "predictive_validity": "Predictieve validiteit",
+            "predictive_validity_summary": "Predictieve validiteit: effect per SD van de "
+                                           "gemiddelde cliënt-werkerscore en van goede "
+                                           "werkalliantie, gecorrigeerd (SE's geclusterd per "
+                                           "werker; Holm-p per uitkomst)",
             "claims": "Bevindingen vs. de claims van Menger en Donker",
             "problems": "Gevonden problemen in de gegevens",
             "norms": "Percentielen van subschaalscores",
