@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pipeline_cache
 import pytest
 
 from werkalliantie_stats import cli, pipelines
-from werkalliantie_stats.pipelines import replicate
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "synthetic"
@@ -41,8 +41,8 @@ def test_packaged_copy_equals_the_committed_data():
 
 @pytest.fixture(scope="module")
 def replication():
-    """One replication for the module; commands that only need *a* result reuse it."""
-    return replicate(progress=False)
+    """The session's replication; commands that only need *a* result reuse it."""
+    return pipeline_cache.replication()
 
 
 @pytest.fixture
@@ -61,9 +61,18 @@ def quick_replicate(monkeypatch, replication):
     return seen
 
 
-def test_replicate_writes_a_report_folder(tmp_path, capsys):
+def test_replicate_writes_a_report_folder(tmp_path, capsys, monkeypatch, replication):
+    seen = {}
+
+    def cached(study=None, **kwargs):  # the session's replication with the CLI's arguments
+        seen.update(kwargs)
+        return dataclasses.replace(replication, source={**replication.source,
+                                                        "seed": kwargs["seed"]})
+
+    monkeypatch.setattr(pipelines, "replicate", cached)
     out = tmp_path / "report"
     assert cli.main(["replicate", "--out", str(out), "--seed", "7", "--jobs", "2"]) == 0
+    assert seen == {"lang": "en", "progress": None, "seed": 7, "jobs": 2}
     captured = capsys.readouterr()
     assert f"Report written to {out.resolve() / 'report.html'}" in captured.out
     assert captured.err == ""  # no progress display when stderr is not a terminal
@@ -108,7 +117,10 @@ def _their_files(folder):
     return dict(zip(theirs, header, strict=True))
 
 
-def test_validate_with_a_toml_map(tmp_path, capsys):
+def test_validate_with_a_toml_map(tmp_path, capsys, monkeypatch):
+    # the CFA fits are tested in tests/pipelines; here the map, labels and files matter
+    monkeypatch.setattr("werkalliantie_stats.pipelines.cfa_sections.cfa_steps",
+                        lambda *args, **kwargs: [])
     mapping = _their_files(tmp_path)
     lines = ["[columns]", *[f'{k} = "{v}"' for k, v in mapping.items()],
              "[rater_codes]", 'C = "client"', 'W = "officer"']

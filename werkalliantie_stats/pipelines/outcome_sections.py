@@ -36,11 +36,11 @@ EVENT_NONE = "none"
 
 def outcome_frame(study: Study, wave: int = 1) -> pd.DataFrame:
     """:func:`~werkalliantie_stats.outcomes.outcome_frame` restricted to dyads classified at
-    ``wave`` (rated by both raters), with ``quality`` ("good"/"not_good"). The number left
+    ``wave`` (rated by both raters), with ``quality`` ("good"/"not good"). The number left
     out is ``frame.attrs["unclassified"]``."""
     full = study_outcome_frame(study, wave=wave)
     frame = full[full["good"].notna()].reset_index(drop=True)
-    frame["quality"] = frame["good"].map({1.0: "good", 0.0: "not_good"})
+    frame["quality"] = frame["good"].map({1.0: "good", 0.0: "not good"})
     for column in COVARIATES:
         if column in frame.columns:
             frame[column] = frame[column].astype(float)

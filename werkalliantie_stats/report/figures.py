@@ -22,6 +22,20 @@ DEFAULT_SIZE = (7.0, 4.5)
 
 
 TIME_AXES = {"survival.km_plot", "survival.cumulative_incidence_plot"}
+RATIO_AXES = {"outcomes.forest_plot"}
+RATIO_TICKS = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20)
+
+
+def _plain_ratio_ticks(ax) -> None:
+    """Log-scale ratio axis with plain labels (0.2, 0.5, 1, 2) instead of 2 x 10^-1."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
+
+    low, high = ax.get_xlim()
+    ticks = [t for t in RATIO_TICKS if low <= t <= high] or [1]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:g}")
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def render(spec: FigureSpec, dpi: int = 120, time_label: str = "days") -> tuple[bytes, bytes]:
@@ -41,6 +55,8 @@ def render(spec: FigureSpec, dpi: int = 120, time_label: str = "days") -> tuple[
         ax = plot(spec.data, ax=figure.add_subplot(), **spec.options)
     if spec.plot in TIME_AXES:
         ax.set_xlabel(time_label)
+    if spec.plot in RATIO_AXES:
+        _plain_ratio_ticks(ax)
     png, svg = io.BytesIO(), io.BytesIO()
     figure.savefig(png, format="png", dpi=dpi)
     figure.savefig(svg, format="svg", metadata={"Date": None})
