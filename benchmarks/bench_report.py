@@ -35,14 +35,13 @@ q <- read.csv(file.path(dir, "items.csv")); f <- read.csv(file.path(dir, "frame.
 items <- q[, setdiff(names(q), "dyad_id")]
 model <- paste(sapply(c("com", "bin", "ver", "str"), function(s)
   paste0(s, " =~ ", paste0(s, 1:5, collapse = " + "))), collapse = "\n")
-med <- function(expr) median(replicate(3, system.time(eval.parent(substitute(expr)))[["elapsed"]]))
-exploratory <- med({r <- polychoric(items, correct = 0.5)$rho; KMO(r)
+med <- function(f) median(replicate(3, system.time(f())[["elapsed"]]))
+exploratory <- med(function() {r <- polychoric(items, correct = 0.5)$rho; KMO(r)
   cortest.bartlett(r, n = nrow(items))
   fa.parallel(r, n.obs = nrow(items), n.iter = 50, plot = FALSE)
   vss(r, n = 8, n.obs = nrow(items), plot = FALSE); fa(r, 4, n.obs = nrow(items))})
-cfa_time <- med(cfa(model, items, estimator = "MLR", missing = "ml"))
-f$ev <- factor(f$event, levels = c("none", "dropout", "rearrest"))
-outcome <- med({glm(dropout ~ good, binomial, f)
+cfa_time <- med(function() cfa(model, items, estimator = "MLR", missing = "ml"))
+outcome <- med(function() {glm(dropout ~ good, binomial, f)
   coxph(Surv(event_day, event == "rearrest") ~ good + cluster(officer_id), f)
   crr(f$event_day, f$event, f$good, failcode = "rearrest", cencode = "none")
   cuminc(f$event_day, f$event, f$quality, cencode = "none")})
@@ -95,7 +94,9 @@ def peer(study) -> dict[str, float] | None:
         outcome_sections.outcome_frame(study).to_csv(Path(tmp) / "frame.csv", index=False)
         run = subprocess.run(["Rscript", "-e", f"dir <- '{tmp}'", "-e", R_SCRIPT],
                              capture_output=True, text=True, check=True)
-    return {line.split()[0]: float(line.split()[1]) for line in run.stdout.splitlines()}
+    rows = [line.split() for line in run.stdout.splitlines()]  # fa.parallel prints too
+    return {r[0]: float(r[1]) for r in rows
+            if len(r) == 2 and r[0] in ("exploratory", "cfa", "outcome")}
 
 
 def whole_run() -> tuple[float, float]:
