@@ -63,6 +63,7 @@ def predictive_steps(study: Study) -> list:
         columns = ["outcome", "model", "predictor", "rater", "effect_type", "estimate",
                    "ci_lower", "ci_upper", "p_value", "p_holm", "n", "events"]
         b.table("predictive_validity_summary",
-                table.loc[shown, [c for c in columns if c in table.columns]])
+                table.loc[shown, [c for c in columns if c in table.columns]]
+                .reset_index(drop=True))
 
     return [("predictive_validity", step)]

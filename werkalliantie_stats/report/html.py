@@ -19,6 +19,13 @@ PAGE_COLUMNS = {
                         "r_rest", "alpha_if_deleted"),
     "agreement": ("n", "icc", "icc_lower", "icc_upper", "r", "mean_diff", "loa_lower",
                   "loa_upper"),
+    "cfa_fit": ("ntotal", "npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled",
+                "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper", "srmr",
+                "cfi_robust", "rmsea_robust"),
+    "cfa_loadings": ("lhs", "est", "se", "std_all"),
+    "reliability": ("n_obs", "alpha", "ci_lower", "ci_upper", "ordinal_alpha", "omega_total"),
+    "invariance": ("npar", "chisq", "df", "pvalue", "cfi", "rmsea", "srmr", "chisq_diff",
+                   "df_diff", "pvalue_diff", "delta_cfi", "delta_rmsea"),
 }
 """Columns shown in the page for wide tables (the CSV has them all)."""
 
@@ -53,6 +60,12 @@ dl.source dt{font-weight:600}dl.source dd{margin:0 0 .4rem 0;word-break:break-al
 """
 
 
+def _page_columns(name: str) -> tuple[str, ...] | None:
+    if "invariance" in name:
+        return PAGE_COLUMNS["invariance"]
+    return PAGE_COLUMNS.get(name)
+
+
 class _Counter:
     def __init__(self):
         self.tables = 0
@@ -77,7 +90,7 @@ def _section(result, section, pngs: dict[str, bytes], count: _Counter, lang: str
         drop = ("rule",) if name == "claims" else ()
         parts.append(html_table(result.tables[name], count.tables,
                                 label(lang, "table", name), lang, drop=drop,
-                                keep=PAGE_COLUMNS.get(name)))
+                                keep=_page_columns(name)))
     if section.key == "claims":
         parts.append(_rules(result.tables[name], lang))
     for name in section.figures:
