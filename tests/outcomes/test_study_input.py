@@ -170,3 +170,26 @@ def test_separated_classification_is_flagged_as_a_firth_fit():
     assert set(flagged["term"]) == {"good"} and len(flagged) == 2
     assert np.isfinite(flagged["estimate"]).all()
     assert "fitted by Firth's penalised likelihood" in res.summary()
+
+
+def test_classification_without_good_dyads_gives_empty_rows_and_a_warning(study):
+    """With cut-offs no dyad meets, 'good' is constant: those rows are NaN, the others are
+    fitted, and the Holm family counts only the estimable tests."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = predictive_validity(study, high=5.0, low=1.0, **FAST)
+    empty = [w for w in caught if issubclass(w.category, ws.exceptions.EmptyCategoryWarning)]
+    assert len(empty) == 2 and "['good'] take(s) a single value" in str(empty[0].message)
+    good = res.table[res.table["term"] == "good"]
+    assert good[["estimate", "p_value", "p_holm"]].isna().all().all()
+    assert (good["n"] > 250).all()
+    assert res.table.loc[res.table["term"] != "good", "p_holm"].notna().all()
+    assert res.n_tests == {"dropout / single": 30}
+
+
+def test_estimator_errors_name_the_model(study):
+    sup = study.supervision.assign(event=study.supervision["event"].replace("rearrest", "none"))
+    no_arrests = Study(study.questionnaires, sup, study.instrument)
+    with pytest.raises(ValueError, match=r"predictive_validity \(cause-specific Cox of rearrest "
+                                         r"on communicatie_client_z\): .*'rearrest'"):
+        predictive_validity(no_arrests, outcomes="rearrest", specifications="single")

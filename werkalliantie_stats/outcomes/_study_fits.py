@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..exceptions import DroppedDataWarning
+from ..exceptions import DroppedDataWarning, EmptyCategoryWarning
 from .fine_gray import cause_specific_cox, fine_gray
 from .linear import linear
 from .logistic import logistic
@@ -107,10 +107,20 @@ def fit_terms(frame: pd.DataFrame, spec: OutcomeModel, terms: Sequence[str],
                f"{' + '.join(predictors)})")
     used = _response_columns(spec) + predictors + ([cluster] if cluster else [])
     data = frame[list(dict.fromkeys(used))]   # only the model's columns: the fits copy data
+    constant = _constant_terms(data.dropna(), terms)
+    if constant:
+        warnings.warn(f"{context}: {constant} take(s) a single value in the model's "
+                      f"{len(data.dropna())} complete cases (e.g. no dyad classified good), so "
+                      f"the effect cannot be estimated; its row is left empty (NaN)",
+                      EmptyCategoryWarning, stacklevel=4)
+        return _empty_rows(terms, len(data.dropna()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table, auc_or_c, n, events, se_col, firth = _FITTERS[spec.model](data, spec, predictors,
-                                                                         cluster, level)
+        try:
+            table, auc_or_c, n, events, se_col, firth = _FITTERS[spec.model](
+                data, spec, predictors, cluster, level)
+        except ValueError as err:
+            raise ValueError(f"{context}: {err}") from err
     _reissue(caught, context)
     rows = table.loc[list(terms)]
     return pd.DataFrame({"term": list(terms), "coef": rows["estimate"].to_numpy(),
@@ -120,3 +130,14 @@ def fit_terms(frame: pd.DataFrame, spec: OutcomeModel, terms: Sequence[str],
                          "coef_upper": rows["ci_upper"].to_numpy(),
                          "auc_or_c": float(auc_or_c), "n": int(n),
                          "events": float(events), "firth": bool(firth)})
+
+
+def _constant_terms(complete: pd.DataFrame, terms: Sequence[str]) -> list[str]:
+    return [t for t in terms if complete[t].nunique() < 2]
+
+
+def _empty_rows(terms: Sequence[str], n: int) -> pd.DataFrame:
+    nan = np.full(len(terms), np.nan)
+    return pd.DataFrame({"term": list(terms), "coef": nan, "std_error": nan, "p_value": nan,
+                         "coef_lower": nan, "coef_upper": nan, "auc_or_c": np.nan, "n": n,
+                         "events": np.nan, "firth": False})

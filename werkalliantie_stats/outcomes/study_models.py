@@ -318,6 +318,15 @@ def predictive_validity(study: Study,
         Once, with the number of dyads missing per column (models use complete cases).
     FewEventsWarning, PerfectSeparationWarning, ConvergenceWarning, ClusterWarning
         From the estimators, prefixed with the model they came from.
+    EmptyCategoryWarning
+        An alliance term is constant in a model's complete cases (e.g. no dyad is
+        classified good): its rows are NaN and left out of the Holm family.
+
+    Raises
+    ------
+    ValueError
+        Bad arguments, or data an estimator refuses (e.g. no rearrest at all), with the
+        model named.
 
     Notes
     -----
@@ -379,6 +388,6 @@ def predictive_validity(study: Study,
     missing = _missing_counts(frame, table, adjust, outcomes)
     table["events"] = table["events"].astype("Int64")
     n_tests = {" / ".join(map(str, key if isinstance(key, tuple) else (key,))): int(size)
-               for key, size in groups.size().items()}
+               for key, size in groups.count().items()}   # count: rows with a p-value
     return PredictiveValidityResult(table=table[TABLE_COLUMNS], level=level, wave=int(wave),
                                     adjust=adjust, n_tests=n_tests, missing=missing)
