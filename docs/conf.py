@@ -48,6 +48,7 @@ autodoc_default_options = {"members": False}
 
 html_theme = "alabaster"
 html_title = "werkalliantie_stats"
+html_theme_options = {"sidebar_width": "250px", "page_width": "1240px", "font_size": "16px"}
 html_static_path: list[str] = []
 
 # numpydoc footnotes (``[1]_`` in the text, ``.. [1]`` under References) are local to one
