@@ -9,7 +9,9 @@ what to do about it. Filter them with the standard :mod:`warnings` machinery, e.
 from __future__ import annotations
 
 __all__ = [
+    "ClusterWarning",
     "ConvergenceWarning",
+    "DroppedDataWarning",
     "EmptyCategoryWarning",
     "FewEventsWarning",
     "HeywoodCaseWarning",
@@ -17,6 +19,7 @@ __all__ = [
     "ModelSyntaxError",
     "NonPositiveDefiniteWarning",
     "PerfectSeparationWarning",
+    "ReverseKeyedItemWarning",
     "StudyValidationError",
     "WerkalliantieWarning",
 ]
@@ -48,6 +51,18 @@ class FewEventsWarning(WerkalliantieWarning):
 
 class EmptyCategoryWarning(WerkalliantieWarning):
     """A response category is empty (in the sample or in one group)."""
+
+
+class ClusterWarning(WerkalliantieWarning):
+    """The cluster variable cannot make cluster-robust SEs robust (e.g. every cluster of size 1)."""
+
+
+class ReverseKeyedItemWarning(WerkalliantieWarning):
+    """An item correlates negatively with its scale and probably needs re-keying."""
+
+
+class DroppedDataWarning(WerkalliantieWarning):
+    """Rows, targets or resamples were left out of an analysis (the message says how many)."""
 
 
 class StudyValidationError(ValueError):

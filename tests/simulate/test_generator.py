@@ -248,6 +248,7 @@ def test_latent_frame(study):
     ({"seed": "abc"}, TypeError, "seed"),
     ({"seed": -1}, ValueError, "seed"),
     ({"params": {"officer_icc": 0.1}}, TypeError, "params"),
+    ({"return_latent": "yes"}, TypeError, "return_latent"),
 ])
 def test_bad_arguments(kwargs, error, fragment):
     with pytest.raises(error, match=f"simulate_tables: `{fragment}`"):
@@ -257,3 +258,25 @@ def test_bad_arguments(kwargs, error, fragment):
 def test_one_dyad_works():
     quest, sup, _ = simulate_tables(n_dyads=1, seed=0)
     assert len(sup) == 1 and len(quest) >= 2
+
+
+def test_truth_floats_are_portable(study):
+    _, _, truth, _ = study
+
+    def floats(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                yield from floats(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from floats(v)
+        elif isinstance(value, float):
+            yield value
+
+    values = list(floats(truth))
+    assert len(values) > 300
+    assert all(float(f"{v:.12g}") == v for v in values)
+    params = SimulationParameters().to_dict()
+    assert truth["parameters"]["dropout_effects"]["positive"] == pytest.approx(
+        params["dropout_effects"]["positive"], rel=1e-11)
+    assert truth["parameters"]["thresholds"] == params["thresholds"]

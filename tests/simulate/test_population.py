@@ -54,3 +54,21 @@ def test_drivers_have_unit_variance():
     w = driver_weights(p)
     cov = w @ latent_covariance(p) @ w.T
     assert np.allclose(np.diag(cov), 1)
+
+
+def test_pair_moments_agree_with_the_full_summary():
+    from werkalliantie_stats.simulate.population import (
+        population_summary,
+        subscale_pair_moments,
+    )
+
+    p = SimulationParameters()
+    full = population_summary(p)
+    for s, sub in enumerate(("communicatie", "binding", "vertrouwen", "stroefheid")):
+        mom = subscale_pair_moments(p, s)
+        r = mom["cov_client_officer"] / np.sqrt(mom["var_client"] * mom["var_officer"])
+        assert r == pytest.approx(full["score_client_officer_correlation"][sub], abs=1e-12)
+        assert mom["mean_client"] == pytest.approx(
+            full["subscale_score_mean"]["client"][sub], abs=1e-12)
+        assert np.sqrt(mom["var_officer"]) == pytest.approx(
+            full["subscale_score_sd"]["officer"][sub], abs=1e-12)

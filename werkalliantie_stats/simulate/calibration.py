@@ -17,6 +17,7 @@ After changing effects or distributions with :func:`dataclasses.replace`, call
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import brentq
@@ -25,7 +26,10 @@ from scipy.special import expit
 from .covariates import covariate_design, draw_covariates, prior_standardisation
 from .layout import SUBSCALES, item_subscale
 from .outcomes import linear_predictor, predictor_values, rearrest_horizon
-from .population import driver_weights, latent_covariance, population_summary
+from .population import driver_weights, latent_covariance, subscale_pair_moments
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = [
     "CALIBRATION_SEED",
@@ -46,14 +50,14 @@ MEASUREMENT_TARGETS = {
 """Targets of the foundation issue for the observed (complete-response) wave-1 scores."""
 
 
-def _with_entry(params, name: str, s: int, value: float):
+def _with_entry(params: SimulationParameters, name: str, s: int, value: float):
     """``params`` with entry ``s`` of the per-subscale field ``name`` set to ``value``."""
     values = list(getattr(params, name))
     values[s] = float(value)
     return dataclasses.replace(params, **{name: tuple(values)})
 
 
-def _shift_thresholds(params, s: int, shift: float):
+def _shift_thresholds(params: SimulationParameters, s: int, shift: float):
     sub = item_subscale()
     tau = [tuple(float(t) + (shift if sub[j] == s else 0.0) for t in row)
            for j, row in enumerate(params.thresholds)]
@@ -64,24 +68,26 @@ def _solve(func, low: float, high: float, args: tuple) -> float:
     return float(brentq(func, low, high, args=args, xtol=1e-10))
 
 
-def _item_mean_gap(shift, params, s):
-    summary = population_summary(_shift_thresholds(params, s, shift))
-    return summary["subscale_item_mean"][SUBSCALES[s]] - MEASUREMENT_TARGETS["item_mean"][s]
+def _item_mean_gap(shift, params: SimulationParameters, s):
+    mom = subscale_pair_moments(_shift_thresholds(params, s, shift), s)
+    mean = (mom["mean_client"] + mom["mean_officer"]) / 2
+    return mean - MEASUREMENT_TARGETS["item_mean"][s]
 
 
-def _rho_gap(rho, params, s):
-    summary = population_summary(_with_entry(params, "rater_correlation", s, rho))
-    return (summary["score_client_officer_correlation"][SUBSCALES[s]]
-            - MEASUREMENT_TARGETS["score_client_officer_correlation"][s])
+def _rho_gap(rho, params: SimulationParameters, s):
+    mom = subscale_pair_moments(_with_entry(params, "rater_correlation", s, rho), s)
+    r = mom["cov_client_officer"] / np.sqrt(mom["var_client"] * mom["var_officer"])
+    return r - MEASUREMENT_TARGETS["score_client_officer_correlation"][s]
 
 
-def _d_gap(d, params, s):
-    summary = population_summary(_with_entry(params, "rater_mean_difference", s, d))
-    return (summary["score_cohens_d_client_minus_officer"][SUBSCALES[s]]
+def _d_gap(d, params: SimulationParameters, s):
+    mom = subscale_pair_moments(_with_entry(params, "rater_mean_difference", s, d), s)
+    pooled = np.sqrt((mom["var_client"] + mom["var_officer"]) / 2)
+    return ((mom["mean_client"] - mom["mean_officer"]) / pooled
             - MEASUREMENT_TARGETS["score_cohens_d"][s])
 
 
-def _calibrate_round(params):
+def _calibrate_round(params: SimulationParameters):
     for s in range(len(SUBSCALES)):
         params = _shift_thresholds(params, s, _solve(_item_mean_gap, -2.0, 2.0, (params, s)))
     for s in range(len(SUBSCALES)):
@@ -93,19 +99,57 @@ def _calibrate_round(params):
     return params
 
 
-def calibrate_measurement(params, rounds: int = 4):
-    """Return ``params`` with thresholds, rater correlations and rater mean differences
-    solved so that the observed-score targets in :data:`MEASUREMENT_TARGETS` hold.
+def calibrate_measurement(params: SimulationParameters, rounds: int = 4):
+    """Solve thresholds, rater correlations and rater mean differences for their targets.
 
-    The three sets of constants interact (through the response means), so the solves
-    are repeated ``rounds`` times (a fixed-point iteration that settles within three).
+    Parameters
+    ----------
+    params : SimulationParameters
+        Starting values; the item pattern of the thresholds is kept, only a shift per
+        subscale is solved. Never modified.
+    rounds : int, default 4
+        Passes of the fixed-point iteration (the three sets of constants interact
+        through the response means; it settles within three).
+
+    Returns
+    -------
+    SimulationParameters
+        A copy whose population moments hit :data:`MEASUREMENT_TARGETS`.
+
+    Notes
+    -----
+    Per subscale s, Brent's method solves (in this order, each given the others)
+
+    * shift ``c_s`` of all its thresholds: mean over its items and both raters of
+      ``1 + sum_a Phi(lambda mu_r - tau_a - c_s)`` equals the item-mean target;
+    * ``rho_s``: corr(client mean, officer mean) of the observed subscale scores equals
+      its target (moments by quadrature, see :mod:`.population`);
+    * ``d_s``: (client mean - officer mean) / sqrt((var_c + var_o) / 2) equals its target.
+
+    References
+    ----------
+    1. Brent, R. P. (1973). Algorithms for Minimization without Derivatives, ch. 4.
+    2. Plackett, R. L. (1954). A reduction formula for normal multivariate integrals.
+       Biometrika, 41, 351-360.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from werkalliantie_stats.simulate import SimulationParameters
+    >>> from werkalliantie_stats.simulate.population import population_summary
+    >>> p = dataclasses.replace(SimulationParameters(), loadings_client=(0.6,) * 20,
+    ...                         loadings_officer=(0.6,) * 20)
+    >>> fixed = calibrate_measurement(p)
+    >>> round(population_summary(fixed)["score_client_officer_correlation"]["binding"], 3)
+    0.3
+    >>> # In R: uniroot() on the same moments (tests/reference/simulate/population_moments.R)
     """
     for _ in range(rounds):
         params = _calibrate_round(params)
     return params
 
 
-def _monte_carlo_sample(params, n: int, seed: int) -> dict:
+def _monte_carlo_sample(params: SimulationParameters, n: int, seed: int) -> dict:
     """Drivers, covariates and design of ``n`` independent dyads (no clustering needed)."""
     rng = np.random.default_rng(seed)
     chol = np.linalg.cholesky(latent_covariance(params))
@@ -119,17 +163,49 @@ def _monte_carlo_sample(params, n: int, seed: int) -> dict:
             "uniform": rng.random(n)}
 
 
-def _rearrest_probability(sample: dict, params, dropout: np.ndarray, log_scale: float):
+def _rearrest_probability(sample: dict, params: SimulationParameters, dropout: np.ndarray,
+                          log_scale: float):
     lp = linear_predictor(sample["values"], params.rearrest_effects, log_scale)
     horizon = rearrest_horizon(dropout, sample["dropout_day"], sample["planned"])
     return -np.expm1(-np.exp(lp) * horizon ** params.rearrest_weibull_shape)
 
 
-def marginal_outcome_rates(params, n: int = 400_000, seed: int = CALIBRATION_SEED) -> dict:
+def marginal_outcome_rates(params: SimulationParameters, n: int = 400_000,
+                           seed: int = CALIBRATION_SEED) -> dict:
     """Monte Carlo marginal rates of dropout, observed rearrest and rising risk.
 
-    Averages each outcome's conditional probability over ``n`` simulated dyads, so the
-    Monte Carlo error is that of a mean of probabilities (about 0.0005 at n = 400,000).
+    Parameters
+    ----------
+    params : SimulationParameters
+    n : int
+        Number of simulated independent dyads.
+    seed : int
+        Seed of the Monte Carlo sample.
+
+    Returns
+    -------
+    dict
+        ``dropout_rate``, ``rearrest_rate``, ``risk_increase_rate``.
+
+    Notes
+    -----
+    Averages each outcome's conditional probability, not 0/1 draws, so the Monte Carlo
+    SE is that of a mean of probabilities (< 0.0004 at n = 400,000). Observed rearrest:
+    ``1 - exp(-lambda exp(x b) h^k)`` with horizon ``h = dropout_day - 1`` for dropouts,
+    else ``planned_days``.
+
+    References
+    ----------
+    1. Bender, R., Augustin, T. & Blettner, M. (2005). Generating survival times to
+       simulate Cox proportional hazards models. Statistics in Medicine, 24, 1713-1723.
+
+    Examples
+    --------
+    >>> from werkalliantie_stats.simulate import SimulationParameters
+    >>> rates = marginal_outcome_rates(SimulationParameters(), n=50_000, seed=1)
+    >>> round(rates["dropout_rate"], 2), round(rates["rearrest_rate"], 2)
+    (0.25, 0.25)
+    >>> # In R: mean(plogis(a + X %*% b)) on a simulated X
     """
     sample = _monte_carlo_sample(params, n, seed)
     p_drop = expit(linear_predictor(sample["values"], params.dropout_effects,
@@ -146,20 +222,51 @@ def _rate_gap(intercept, lp, target):
     return expit(intercept + lp).mean() - target
 
 
-def _arrest_gap(log_scale, sample, params, dropout):
+def _arrest_gap(log_scale, sample, params: SimulationParameters, dropout):
     return _rearrest_probability(sample, params, dropout, log_scale).mean() - params.rearrest_rate
 
 
-def calibrate_intercepts(params, n: int = 1_000_000, seed: int = CALIBRATION_SEED):
-    """Return ``params`` with the three outcome intercepts solved for their target rates.
+def calibrate_intercepts(params: SimulationParameters, n: int = 1_000_000,
+                         seed: int = CALIBRATION_SEED):
+    """Solve the three outcome intercepts so that the marginal rates hit their targets.
 
     Parameters
     ----------
     params : SimulationParameters
+        Never modified; its ``dropout_rate``, ``rearrest_rate`` and
+        ``risk_increase_rate`` are the targets.
     n : int
         Size of the fixed-seed Monte Carlo sample (the stored defaults used 1,000,000).
     seed : int
         Its seed (the stored defaults used :data:`CALIBRATION_SEED`).
+
+    Returns
+    -------
+    SimulationParameters
+        A copy with ``dropout_intercept``, ``rearrest_log_scale`` and
+        ``risk_increase_intercept`` solved.
+
+    Notes
+    -----
+    With ``x b`` the effects part of each linear predictor on a Monte Carlo sample of
+    drivers and covariates, Brent's method solves ``mean(expit(a + x b)) = target`` for
+    dropout and rising risk, and, given the dropouts drawn with that intercept,
+    ``mean(1 - exp(-exp(a + x b) h^k)) = target`` for the log Weibull scale ``a`` of
+    rearrest (see :func:`marginal_outcome_rates`).
+
+    References
+    ----------
+    1. Brent, R. P. (1973). Algorithms for Minimization without Derivatives, ch. 4.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from werkalliantie_stats.simulate import SimulationParameters
+    >>> p = dataclasses.replace(SimulationParameters(), dropout_rate=0.35)
+    >>> fixed = calibrate_intercepts(p, n=50_000, seed=3)
+    >>> round(marginal_outcome_rates(fixed, n=50_000, seed=3)["dropout_rate"], 4)
+    0.35
+    >>> # In R: uniroot(function(a) mean(plogis(a + xb)) - 0.35, c(-15, 15))
     """
     sample = _monte_carlo_sample(params, n, seed)
     values = sample["values"]

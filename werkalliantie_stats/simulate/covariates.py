@@ -8,16 +8,21 @@ confound stroefheid's effect on rearrest.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy.special import ndtri
 from scipy.stats import poisson
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = ["covariate_design", "draw_covariates", "prior_standardisation"]
 
 _STR = 3  # index of stroefheid among the drivers
 
 
-def prior_standardisation(params) -> tuple[float, float]:
+def prior_standardisation(params: SimulationParameters) -> tuple[float, float]:
     """Population mean and SD of ``log(1 + prior_convictions)``.
 
     Exact up to quadrature: 60-point Gauss-Hermite over H ~ N(0, 1) (nodes of weight
@@ -37,7 +42,8 @@ def prior_standardisation(params) -> tuple[float, float]:
     return mean, float(np.sqrt(second - mean**2))
 
 
-def draw_covariates(rng: np.random.Generator, drivers: np.ndarray, params) -> dict:
+def draw_covariates(rng: np.random.Generator, drivers: np.ndarray,
+                    params: SimulationParameters) -> dict:
     """Draw every covariate for ``len(drivers)`` clients (drivers: (n, 5), see population)."""
     n = drivers.shape[0]
     c = params.history_stroefheid_correlation
@@ -68,7 +74,8 @@ def draw_covariates(rng: np.random.Generator, drivers: np.ndarray, params) -> di
     }
 
 
-def covariate_design(covariates: dict, params, prior_scale: tuple[float, float]) -> dict:
+def covariate_design(covariates: dict, params: SimulationParameters, prior_scale: tuple[float,
+                     float]) -> dict:
     """The covariates as they enter the outcome models.
 
     ``prior_convictions``: (log(1 + count) - mean) / SD with population constants;

@@ -68,7 +68,10 @@ def _schedule(rng, outcomes: dict, params) -> dict:
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
-    return np.array([f"{prefix}{k:0{width}d}" for k in numbers], dtype=object)
+    """Zero-padded string ids, e.g. D0001 (vectorised: one string per distinct number)."""
+    unique, inverse = np.unique(numbers, return_inverse=True)
+    labels = np.array([f"{prefix}{k:0{width}d}" for k in unique], dtype=object)
+    return labels[inverse]
 
 
 def _questionnaires(ids: dict, responses: np.ndarray, present: np.ndarray) -> pd.DataFrame:
@@ -132,6 +135,22 @@ def _latent_frame(ids, eta1, eta2, drivers, cov, schedule) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.Index(ids["dyad"], name="dyad_id"))
 
 
+TRUTH_DIGITS = 12
+"""Significant digits kept for floats in ``truth``: the last bits of derived values can
+differ between platforms (BLAS, libm); 12 digits make ``truth.json`` byte-identical."""
+
+
+def _portable(value):
+    """``value`` with every float rounded to TRUTH_DIGITS significant digits."""
+    if isinstance(value, dict):
+        return {k: _portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_portable(v) for v in value]
+    if isinstance(value, float):
+        return float(f"{value:.{TRUTH_DIGITS}g}")
+    return value
+
+
 def _truth(params, entropy, n_dyads, n_officers, prior_scale, supervision, quest) -> dict:
     population = population_summary(params)
     population["prior_convictions_log1p_mean"], population["prior_convictions_log1p_sd"] = (
@@ -145,7 +164,7 @@ def _truth(params, entropy, n_dyads, n_officers, prior_scale, supervision, quest
                                            for k, v in params.rearrest_effects.items()}
     population["risk_increase_odds_ratio"] = {k: float(np.exp(v))
                                               for k, v in params.risk_increase_effects.items()}
-    return {
+    return _portable({
         "generator": "werkalliantie_stats.simulate.simulate_tables",
         "seed": entropy,
         "n_dyads": int(n_dyads),
@@ -162,7 +181,7 @@ def _truth(params, entropy, n_dyads, n_officers, prior_scale, supervision, quest
             "risk_increase_rate": float(supervision["risk_increase"].mean()),
             "officer_change_rate": float(supervision["officer_change"].mean()),
         },
-    }
+    })
 
 
 def simulate_tables(n_dyads: int = 267, seed: int | np.random.Generator | None = None,
@@ -197,7 +216,8 @@ def simulate_tables(n_dyads: int = 267, seed: int | np.random.Generator | None =
     truth : dict
         JSON-serialisable: the seed, ``parameters`` (every generating value),
         ``population`` (implied population moments and target outcome rates) and
-        ``sample`` (a few realised counts and rates).
+        ``sample`` (a few realised counts and rates); floats to 12 significant digits
+        so that the serialised truth is identical on every platform.
     latent : DataFrame
         Only with ``return_latent=True``.
 
@@ -235,8 +255,12 @@ def simulate_tables(n_dyads: int = 267, seed: int | np.random.Generator | None =
     (50, 1)
     >>> bool(quest["com1"].between(1, 5).all())
     True
+    >>> # In R (measurement part only): lavaan::simulateData(model, sample.nobs = 50)
     """
     params = _check_arguments(n_dyads, seed, params)
+    if not isinstance(return_latent, (bool, np.bool_)):
+        raise TypeError(f"{_FUNC}: `return_latent` must be True or False, got "
+                        f"{return_latent!r}")
     entropy = _seed_entropy(seed)
     rng = _streams(entropy)
     officer = assign_officers(rng["officers"], n_dyads, params)
@@ -307,6 +331,7 @@ def simulate_study(n_dyads: int = 267, seed: int | np.random.Generator | None = 
     (40, 7)
     >>> round(study.truth["population"]["rearrest_hazard_ratio"]["vertrouwen"], 2)
     0.78
+    >>> # In R (measurement part only): lavaan::simulateData(model, sample.nobs = 40)
     """
     from ..instrument import load_instrument
     from ..study import Study, read_study

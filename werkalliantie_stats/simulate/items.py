@@ -8,14 +8,20 @@ response is ``6 - keyed``. Each response is then missing with probability
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .layout import item_subscale, reverse_mask
 
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
+
 __all__ = ["draw_responses"]
 
 
-def draw_responses(rng: np.random.Generator, eta: np.ndarray, params) -> np.ndarray:
+def draw_responses(rng: np.random.Generator, eta: np.ndarray,
+                   params: SimulationParameters) -> np.ndarray:
     """Raw responses (..., 2 raters, 20 items) as floats with NaN for missing.
 
     ``eta`` has shape (..., 2, 4): latent scores of client and officer per subscale.
@@ -24,7 +30,9 @@ def draw_responses(rng: np.random.Generator, eta: np.ndarray, params) -> np.ndar
     tau = np.asarray(params.thresholds, dtype=float)
     signal = lam * eta[..., item_subscale()]
     ystar = signal + np.sqrt(1 - lam**2) * rng.standard_normal(signal.shape)
-    keyed = 1 + (ystar[..., None] > tau).sum(axis=-1)
+    keyed = np.ones(ystar.shape, dtype=np.int8)
+    for a in range(tau.shape[1]):
+        keyed += ystar > tau[:, a]
     raw = np.where(reverse_mask(), 6 - keyed, keyed).astype(float)
     raw[rng.random(raw.shape) < params.item_missing_rate] = np.nan
     return raw

@@ -12,16 +12,22 @@ a fresh draw of the same structure:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .population import latent_means
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = ["assign_officers", "draw_wave1", "draw_wave2"]
 
 _TRUST = 2  # index of vertrouwen
 
 
-def assign_officers(rng: np.random.Generator, n_dyads: int, params) -> np.ndarray:
+def assign_officers(rng: np.random.Generator, n_dyads: int,
+                    params: SimulationParameters) -> np.ndarray:
     """Officer index (0-based, in order of first dyad) of each dyad.
 
     Officer caseload sizes (1, 2, 3, ... clients) are drawn from ``officer_sizes`` until
@@ -35,7 +41,8 @@ def assign_officers(rng: np.random.Generator, n_dyads: int, params) -> np.ndarra
     return np.repeat(np.arange(len(sizes)), sizes)[:n_dyads]
 
 
-def _structured(rng: np.random.Generator, officer: np.ndarray, params) -> np.ndarray:
+def _structured(rng: np.random.Generator, officer: np.ndarray,
+                params: SimulationParameters) -> np.ndarray:
     """Centred latent deviations (n, 2, 4): officer + dyad + rater parts."""
     n = len(officer)
     chol = np.linalg.cholesky(np.asarray(params.factor_correlation, dtype=float))
@@ -49,13 +56,14 @@ def _structured(rng: np.random.Generator, officer: np.ndarray, params) -> np.nda
     return shared[:, None, :] + np.sqrt(1 - rho) * e
 
 
-def draw_wave1(rng: np.random.Generator, officer: np.ndarray, params) -> np.ndarray:
+def draw_wave1(rng: np.random.Generator, officer: np.ndarray,
+               params: SimulationParameters) -> np.ndarray:
     """Wave-1 latent scores (n, 2 raters, 4 subscales), including rater means."""
     return latent_means(params)[None] + _structured(rng, officer, params)
 
 
 def draw_wave2(rng: np.random.Generator, officer: np.ndarray, wave1: np.ndarray,
-               officer_change: np.ndarray, params) -> np.ndarray:
+               officer_change: np.ndarray, params: SimulationParameters) -> np.ndarray:
     """Wave-2 latent scores (n, 2, 4) given wave 1 and the officer-change indicator."""
     mu = latent_means(params)[None]
     beta = params.stability

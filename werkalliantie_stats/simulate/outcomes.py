@@ -12,8 +12,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy.special import expit
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = ["draw_outcomes", "linear_predictor", "predictor_values", "rearrest_horizon"]
 
@@ -43,7 +48,7 @@ def rearrest_horizon(dropout: np.ndarray, dropout_day: np.ndarray,
     return np.where(dropout == 1, dropout_day - 1, planned).astype(float)
 
 
-def _dropout(rng, values, planned, params):
+def _dropout(rng, values, planned, params: SimulationParameters):
     lp = linear_predictor(values, params.dropout_effects, params.dropout_intercept)
     dropout = (rng.random(len(lp)) < expit(lp)).astype(int)
     fraction = rng.beta(*params.dropout_day_beta, size=len(lp))
@@ -51,7 +56,7 @@ def _dropout(rng, values, planned, params):
     return dropout, np.where(dropout == 1, day, 0)
 
 
-def _rearrest(rng, values, dropout, dropout_day, planned, params):
+def _rearrest(rng, values, dropout, dropout_day, planned, params: SimulationParameters):
     lp = linear_predictor(values, params.rearrest_effects, params.rearrest_log_scale)
     time = (rng.standard_exponential(len(lp)) / np.exp(lp)) ** (
         1 / params.rearrest_weibull_shape)
@@ -60,7 +65,7 @@ def _rearrest(rng, values, dropout, dropout_day, planned, params):
     return observed.astype(int), np.where(observed, day, 0).astype(int)
 
 
-def _risk(rng, values, baseline, params):
+def _risk(rng, values, baseline, params: SimulationParameters):
     lp = linear_predictor(values, params.risk_increase_effects, params.risk_increase_intercept)
     increase = (rng.random(len(lp)) < expit(lp)).astype(int)
     up = np.minimum(baseline + 1 + rng.poisson(4.0, len(lp)), 100)
@@ -69,7 +74,7 @@ def _risk(rng, values, baseline, params):
 
 
 def draw_outcomes(rng: np.random.Generator, drivers: np.ndarray, design: dict,
-                  covariates: dict, params) -> dict:
+                  covariates: dict, params: SimulationParameters) -> dict:
     """Dropout, rearrest, event and risk columns (days are 0 where the event is absent)."""
     values = predictor_values(drivers, design)
     planned = covariates["planned_days"]

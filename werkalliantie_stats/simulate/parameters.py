@@ -80,15 +80,43 @@ class SimulationParameters:
     Every field is documented in place; ``docs/methods/simulation.md`` gives the
     equations. Construct with defaults and change fields with
     :func:`dataclasses.replace`; invalid values raise ``ValueError`` naming the field.
+    The effect mappings are stored read-only. After changing effects or distributions,
+    ``calibration.calibrate_intercepts`` restores the target outcome rates.
+
+    Notes
+    -----
+    Latent score of rater r in dyad i (officer o) on subscale s at wave 1:
+
+    .. math:: \\eta_{irs} = \\mu_{rs} + \\sqrt{\\kappa} u_{os}
+              + \\sqrt{\\rho_s - \\kappa} a_{is} + \\sqrt{1 - \\rho_s} e_{irs}
+
+    (``officer_icc`` = kappa, ``rater_correlation`` = rho, ``factor_correlation`` = the
+    common correlation matrix of u, a, e; ``rater_mean_difference`` = mu_client -
+    mu_officer). Item j: ``1 + sum_a 1[lambda_j eta + sqrt(1 - lambda_j^2) e_j >
+    tau_ja]`` (``loadings_*``, ``thresholds``). Outcome effects are on the log-odds
+    (dropout, rising risk) or log-hazard (rearrest) scale per SD of the dyad's alliance.
+
+    References
+    ----------
+    1. Menger, A. & Donker, A. Werk aan een goede werkalliantie (probation study of 267
+       client–officer dyads).
+    2. Tryon, G. S., Blackwell, S. C. & Hammel, E. F. (2007). A meta-analytic
+       examination of client-therapist perspectives of the working alliance.
+       Psychotherapy Research, 17, 629-642.
 
     Examples
     --------
     >>> import dataclasses
+    >>> from werkalliantie_stats.simulate import SimulationParameters
     >>> p = SimulationParameters()
     >>> p.officer_icc
     0.1
     >>> dataclasses.replace(p, officer_icc=0.2).officer_icc
     0.2
+    >>> round(float(np.exp(p.rearrest_effects["vertrouwen"])), 2)
+    0.78
+    >>> # In R the nearest twin is a lavaan population model for simulateData, e.g.
+    >>> # lavaan::simulateData("F =~ 0.7*com1 + ...; com1 | -2.1*t1 + ...", sample.nobs = 267)
     """
 
     # ---- measurement model (per item, order ITEMS) ----------------------------------
@@ -153,7 +181,9 @@ class SimulationParameters:
     """Mean age in years (normal, rounded, clipped to age_range); adult probation clients
     are mostly in their 20s-40s."""
     age_sd: float = 10.0
+    """SD of age in years (a spread of roughly 20-55 for the middle 90%)."""
     age_range: tuple[int, int] = (18, 75)
+    """Ages are clipped to this range: adult probation starts at 18."""
     male_proportion: float = 0.87
     """Share of men; probation populations are roughly 85-90% male."""
     history_stroefheid_correlation: float = 0.45
@@ -173,12 +203,15 @@ class SimulationParameters:
     """RISc-like baseline risk score, 0-95 integer: 35 + 10*(0.5 H + 0.4 (S - 0.4) +
     0.75 e), rounded and clipped; higher means more risk."""
     risk_baseline_sd: float = 10.0
+    """Scale of the baseline risk score (points per SD of its latent part)."""
 
     # ---- supervision and outcomes --------------------------------------------------
     planned_days_values: tuple[int, ...] = (365, 548, 730)
     """Planned supervision lengths (1, 1.5, 2 years); supervision lasts at most 24
     months in the reference study."""
     planned_days_probabilities: tuple[float, ...] = (0.20, 0.30, 0.50)
+    """Probabilities of the planned lengths: half the clients have the maximum of two
+    years, so most follow-up reaches the 730 days of the issue."""
     dropout_rate: float = 0.25
     """Target marginal probability of dropout (negative early termination), issue."""
     dropout_effects: Mapping[str, float] = field(default_factory=lambda: {

@@ -15,10 +15,15 @@ complete responses.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy.special import ndtr
 
 from .layout import ITEMS, N_ITEMS_PER_SUBSCALE, POSITIVE, SUBSCALES, item_subscale
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = [
     "driver_weights",
@@ -27,12 +32,13 @@ __all__ = [
     "latent_means",
     "ordinal_covariance",
     "population_summary",
+    "subscale_pair_moments",
 ]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
 
 
-def latent_covariance(params) -> np.ndarray:
+def latent_covariance(params: SimulationParameters) -> np.ndarray:
     """Covariance (= correlation) of the 8 wave-1 latent scores [client s, officer s].
 
     ``eta_rs = sqrt(icc) u_s + sqrt(rho_s - icc) a_s + sqrt(1 - rho_s) e_rs`` with the
@@ -47,17 +53,17 @@ def latent_covariance(params) -> np.ndarray:
     return np.kron(np.ones((2, 2)), shared) + np.kron(np.eye(2), rater)
 
 
-def latent_means(params) -> np.ndarray:
+def latent_means(params: SimulationParameters) -> np.ndarray:
     """Wave-1 latent means, shape (2, 4): clients at +d/2, officers at -d/2."""
     half = np.asarray(params.rater_mean_difference, dtype=float) / 2
     return np.vstack([half, -half])
 
 
-def _loadings(params) -> np.ndarray:
+def _loadings(params: SimulationParameters) -> np.ndarray:
     return np.vstack([params.loadings_client, params.loadings_officer]).astype(float)
 
 
-def item_means(params, means: np.ndarray | None = None) -> np.ndarray:
+def item_means(params: SimulationParameters, means: np.ndarray | None = None) -> np.ndarray:
     """Population mean of each positively keyed item response, shape (2 raters, 20)."""
     means = latent_means(params) if means is None else means
     lam = _loadings(params)
@@ -95,7 +101,7 @@ def _averaging_matrix() -> np.ndarray:
     return (sub[None, :] == np.arange(len(SUBSCALES))[:, None]) / N_ITEMS_PER_SUBSCALE
 
 
-def _item_block(params, rater_a: int, rater_b: int, factor_cov: np.ndarray,
+def _item_block(params: SimulationParameters, rater_a: int, rater_b: int, factor_cov: np.ndarray,
                 same_person: bool) -> np.ndarray:
     """Covariance of rater_a's items with rater_b's items given factor covariance (4x4)."""
     lam = _loadings(params)
@@ -113,7 +119,32 @@ def _item_block(params, rater_a: int, rater_b: int, factor_cov: np.ndarray,
     return cov
 
 
-def _subscale_moments(params) -> dict:
+def subscale_pair_moments(params: SimulationParameters, s: int) -> dict[str, float]:
+    """Means, variances and client-officer covariance of subscale ``s``'s observed means.
+
+    The cheap core of calibration: only the 5 x 5 item blocks of one subscale.
+    """
+    sigma = latent_covariance(params)
+    lam = _loadings(params)
+    tau = np.asarray(params.thresholds, dtype=float)
+    cols = np.flatnonzero(item_subscale() == s)
+    mu = latent_means(params)[:, s]
+    m = lam[:, cols] * mu[:, None]
+    out = {}
+    for r, rater in enumerate(("client", "officer")):
+        corr = np.outer(lam[r, cols], lam[r, cols]) * sigma[4 * r + s, 4 * r + s]
+        np.fill_diagonal(corr, 0.0)
+        cov = ordinal_covariance(tau[cols], m[r], tau[cols], m[r], corr)
+        np.fill_diagonal(cov, _ordinal_variance(tau[cols], m[r]))
+        out[f"var_{rater}"] = float(cov.mean())
+        out[f"mean_{rater}"] = float(1 + ndtr(m[r][:, None] - tau[cols]).sum(axis=1).mean())
+    corr = np.outer(lam[0, cols], lam[1, cols]) * sigma[s, 4 + s]
+    out["cov_client_officer"] = float(
+        ordinal_covariance(tau[cols], m[0], tau[cols], m[1], corr).mean())
+    return out
+
+
+def _subscale_moments(params: SimulationParameters) -> dict:
     """Covariances of the observed subscale means within and between raters."""
     sigma = latent_covariance(params)
     phi = np.asarray(params.factor_correlation, dtype=float)
@@ -143,7 +174,7 @@ def _alpha(item_cov: np.ndarray) -> np.ndarray:
     return np.array(alphas)
 
 
-def driver_weights(params) -> np.ndarray:
+def driver_weights(params: SimulationParameters) -> np.ndarray:
     """Weights (5, 8) turning centred wave-1 latents into the outcome drivers.
 
     Rows 0-3: the dyad's subscale alliance ``z_s = (eta_client,s + eta_officer,s) /
@@ -178,7 +209,7 @@ def _nested(matrix: np.ndarray, names=SUBSCALES) -> list[list[float]]:
     return [[float(x) for x in row] for row in np.asarray(matrix)]
 
 
-def population_summary(params) -> dict:
+def population_summary(params: SimulationParameters) -> dict:
     """Every population quantity of the observed scores, as plain JSON values.
 
     Observed-score quantities are for complete responses on wave 1 (missing items and

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .layout import ITEMS, SUBSCALES
+
+if TYPE_CHECKING:
+    from .parameters import SimulationParameters
 
 __all__ = ["EFFECT_FIELDS", "EFFECT_KEYS", "validate_parameters"]
 
@@ -33,7 +37,7 @@ def _fail(name: str, message: str, value: object) -> None:
     raise ValueError(f"{_WHERE}: `{name}` {message}; got {value!r}")
 
 
-def _array(params, name: str, shape: tuple[int, ...]) -> np.ndarray:
+def _array(params: SimulationParameters, name: str, shape: tuple[int, ...]) -> np.ndarray:
     value = getattr(params, name)
     try:
         arr = np.asarray(value, dtype=float)
@@ -46,7 +50,7 @@ def _array(params, name: str, shape: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
-def _check_measurement(params) -> None:
+def _check_measurement(params: SimulationParameters) -> None:
     n = len(ITEMS)
     for name in ("loadings_client", "loadings_officer"):
         arr = _array(params, name, (n,))
@@ -59,7 +63,7 @@ def _check_measurement(params) -> None:
         _fail("thresholds", f"must increase within each item (item {bad})", tau.tolist())
 
 
-def _check_latent(params) -> None:
+def _check_latent(params: SimulationParameters) -> None:
     k = len(SUBSCALES)
     phi = _array(params, "factor_correlation", (k, k))
     if not np.allclose(phi, phi.T) or not np.allclose(np.diag(phi), 1.0):
@@ -79,7 +83,7 @@ def _check_latent(params) -> None:
               sizes.tolist())
 
 
-def _check_scalars(params) -> None:
+def _check_scalars(params: SimulationParameters) -> None:
     for name in _OPEN_PROBABILITIES:
         value = getattr(params, name)
         if not 0 < value < 1:
@@ -108,7 +112,7 @@ def _check_scalars(params) -> None:
         _fail("dropout_day_beta", "must be two positive Beta shape parameters", (a, b))
 
 
-def _check_days(params) -> None:
+def _check_days(params: SimulationParameters) -> None:
     days = params.planned_days_values
     probs = _array(params, "planned_days_probabilities", (len(days),))
     if any(int(d) != d or d <= 0 for d in days) or len(days) == 0:
@@ -125,7 +129,7 @@ def _check_days(params) -> None:
         _fail("age_range", "must be (low, high) with low < high", params.age_range)
 
 
-def _check_effects(params) -> None:
+def _check_effects(params: SimulationParameters) -> None:
     for name, keys in EFFECT_KEYS.items():
         value = getattr(params, name)
         if not isinstance(value, Mapping) or set(value) != set(keys):
@@ -136,7 +140,7 @@ def _check_effects(params) -> None:
                 _fail(name, f"has a non-finite effect for {key!r}", effect)
 
 
-def validate_parameters(params) -> None:
+def validate_parameters(params: SimulationParameters) -> None:
     """Raise ``ValueError`` naming the first invalid field of ``params``."""
     _check_scalars(params)
     _check_measurement(params)
