@@ -7,6 +7,7 @@ cluster, streaming results to a Parquet folder so that interrupted runs resume.
 
 from __future__ import annotations
 
+from .coverage import CoverageResult, coverage_study
 from .power import PowerResult, power
 
-__all__ = ["PowerResult", "power"]
+__all__ = ["CoverageResult", "PowerResult", "coverage_study", "power"]
