@@ -11,7 +11,7 @@ import numpy as np
 from ..simulate import SimulationParameters
 from ..simulate.calibration import calibrate_intercepts
 
-__all__ = ["OUTCOMES", "EFFECT_KEYS", "analyses_for", "check_outcomes", "design_params"]
+__all__ = ["EFFECT_KEYS", "OUTCOMES", "analyses_for", "check_outcomes", "design_params"]
 
 OUTCOMES = ("dropout", "rearrest", "risk", "reliability")
 """Outcomes ``power`` knows: dropout (logistic), rearrest (cause-specific Cox and

@@ -124,7 +124,9 @@ def smallest_n(table: pd.DataFrame, target: float) -> pd.DataFrame:
     """Smallest ``n_dyads`` with power >= ``target`` per analysis and design.
 
     Between the two grid sizes that bracket the target, n is interpolated linearly in
-    power: ``n = n_lo + (target - p_lo) (n_hi - n_lo) / (p_hi - p_lo)``, rounded up.
+    power: ``n = n_lo + (target - p_lo) (n_hi - n_lo) / (p_hi - p_lo)``, rounded up
+    (after rounding to 6 decimals, so that floating-point noise such as
+    250.00000000000006 gives 250).
     The first grid size whose power reaches the target defines the bracket, so a
     non-monotone curve (MC noise) uses the first crossing.
     """
@@ -141,7 +143,7 @@ def smallest_n(table: pd.DataFrame, target: float) -> pd.DataFrame:
         else:
             i = hit[0]
             value = n[i - 1] + (target - p[i - 1]) * (n[i] - n[i - 1]) / (p[i] - p[i - 1])
-            value, status = float(math.ceil(value)), "interpolated"
+            value, status = float(math.ceil(round(value, 6))), "interpolated"
         rows.append({**dict(zip(_GRID, key, strict=True)), "n_required": value,
                      "status": status})
     return pd.DataFrame(rows, columns=[*_GRID, "n_required", "status"])

@@ -49,6 +49,6 @@ class Progress:
 def _clock(seconds: float) -> str:
     if seconds != seconds:  # NaN: no estimate yet
         return "--:--"
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -65,7 +65,7 @@ def _reliability_targets(params: SimulationParameters) -> list[dict]:
 
 def fine_gray_targets(params: SimulationParameters, n: int, seed: int) -> list[dict]:
     """Least-false Fine–Gray log sHRs: the latent-model fit on ``n`` simulated dyads."""
-    quest, sup, truth, lat = simulate_tables(n, seed=seed, params=params, return_latent=True)
+    _quest, sup, truth, lat = simulate_tables(n, seed=seed, params=params, return_latent=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = fine_gray(latent_frame(lat, sup, truth), "event_day", "event", "rearrest",
