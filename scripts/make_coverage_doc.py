@@ -19,7 +19,7 @@ from werkalliantie_stats.planning import coverage_study
 
 
 def _fmt(x, digits=3):
-    return "" if x != x else f"{x:.{digits}f}"
+    return "n/a" if x != x else f"{x:.{digits}f}"
 
 
 def _markdown(res, seconds, args) -> str:
@@ -45,7 +45,7 @@ TEMPLATE = """# Coverage and recovery study
 
 {reps} simulated studies of {n} dyads from the default generator
 (`SimulationParameters()`), seed {seed}, werkalliantie_stats {version}, Python {python};
-{minutes:.1f} minutes on {jobs} worker processes (a shared 2-core machine).
+{minutes:.1f} minutes of computation on {jobs} worker processes (a shared 2-core machine;\nresumed runs add their time).
 
 Reproduce with one command (from the repository root):
 
@@ -73,8 +73,8 @@ How to read the rows (see `werkalliantie_stats/planning/targets.py` and
   `omega`: one-factor omega_total against the omega_total of the exact population item
   correlation matrix (no CI).
 
-Share of replications in which the fit raised a warning (mostly FewEventsWarning for
-the logistic models with 5 predictors): {warned}.
+Share of fits that raised a warning (FewEventsWarning: the rearrest models have 7
+predictors and about 67 events, under 10 per predictor): {warned}.
 
 {table}
 """
@@ -91,7 +91,9 @@ def main() -> None:
     start = time.monotonic()
     res = coverage_study(reps=args.reps, n_dyads=267, seed=args.seed, n_jobs=args.jobs,
                          out=args.out)
-    seconds = time.monotonic() - start
+    clock = Path(args.out) / "elapsed_seconds.txt"  # a resumed run adds to the first
+    seconds = time.monotonic() - start + (float(clock.read_text()) if clock.exists() else 0)
+    clock.write_text(str(seconds))
     Path(args.doc).write_text(_markdown(res, seconds, args))
     res.table.to_csv(Path(args.doc).with_suffix(".csv"), index=False)
 
