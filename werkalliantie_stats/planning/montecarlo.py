@@ -7,14 +7,18 @@ With ``R`` successful replications, estimates ``t_r``, target ``theta``:
 * RMSE ``sqrt(mean((t - theta)^2))``, MC SE by the delta method
   ``sqrt(var((t - theta)^2) / R) / (2 RMSE)``;
 * coverage ``c = mean(lower <= theta <= upper)``, MC SE ``sqrt(c (1 - c) / R)``;
-* mean CI width ``w``, MC SE ``sd(width) / sqrt(R)``.
+* mean CI width ``w``, MC SE ``sd(width) / sqrt(R)``;
+* exact (Clopper–Pearson) interval of a rejection rate with ``x`` rejections:
+  ``[B(a/2; x, R - x + 1), B(1 - a/2; x + 1, R - x)]`` with ``B`` the beta quantile
+  (R's ``binom.test``).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import beta
 
-__all__ = ["bias", "coverage", "mean_with_se", "proportion", "rmse"]
+__all__ = ["bias", "coverage", "exact_interval", "mean_with_se", "proportion", "rmse"]
 
 
 def proportion(hits: np.ndarray) -> tuple[float, float]:
@@ -53,3 +57,14 @@ def coverage(lower: np.ndarray, upper: np.ndarray, target: float) -> tuple[float
     """Share of intervals containing ``target`` and its MC SE."""
     lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     return proportion((lower <= target) & (target <= upper))
+
+
+def exact_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Clopper–Pearson interval of a binomial proportion (as R's ``binom.test``)."""
+    if trials == 0:
+        return np.nan, np.nan
+    a = 1 - level
+    lower = 0.0 if successes == 0 else float(beta.ppf(a / 2, successes, trials - successes + 1))
+    upper = 1.0 if successes == trials else float(
+        beta.ppf(1 - a / 2, successes + 1, trials - successes))
+    return lower, upper

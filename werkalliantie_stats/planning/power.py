@@ -13,7 +13,7 @@ from ..simulate import SimulationParameters
 from . import design
 from .analyses import TARGET_TERMS
 from .engine import BACKENDS, run_replications
-from .montecarlo import mean_with_se, proportion
+from .montecarlo import exact_interval, mean_with_se, proportion
 
 __all__ = ["PowerResult", "power", "smallest_n"]
 
@@ -32,7 +32,8 @@ class PowerResult(ResultMixin):
         ``rearrest_fg``, ``risk``, ``alpha``), ``term``, ``n_dyads``,
         ``clients_per_officer`` (mean caseload), ``effect`` (generating OR/HR; NaN for
         alpha), ``reps`` (successful fits), ``n_failed``, ``power`` and ``mc_se`` (NaN for
-        alpha), ``mean_estimate`` (OR/HR: exp of the mean log estimate; alpha: mean
+        alpha), ``power_ci_lower``/``power_ci_upper`` (exact 95% Clopper–Pearson
+        interval of the rejection rate), ``mean_estimate`` (OR/HR: exp of the mean log estimate; alpha: mean
         alpha), ``ci_width`` (mean CI width on the reported scale) and
         ``ci_width_mc_se``, ``warned`` (share of fits that raised a warning).
     smallest_n : DataFrame
@@ -110,13 +111,17 @@ def _summarise(group: pd.DataFrame, alpha: float) -> dict:
     width = ok["ci_upper"] - ok["ci_lower"]
     if log_scale:
         width = np.exp(ok["ci_upper"]) - np.exp(ok["ci_lower"])
-        p, se = proportion(ok["p_value"].to_numpy() < alpha)
+        hits = ok["p_value"].to_numpy() < alpha
+        p, se = proportion(hits)
+        lower, upper = exact_interval(int(hits.sum()), hits.size)
         estimate = float(np.exp(ok["estimate"].mean())) if len(ok) else np.nan
     else:
         p, se, estimate = np.nan, np.nan, float(ok["estimate"].mean())
+        lower = upper = np.nan
     w, w_se = mean_with_se(width.to_numpy())
     return {"reps": len(ok), "n_failed": int(group["failed"].sum()), "power": p,
-            "mc_se": se, "mean_estimate": estimate, "ci_width": w, "ci_width_mc_se": w_se,
+            "mc_se": se, "power_ci_lower": lower, "power_ci_upper": upper,
+            "mean_estimate": estimate, "ci_width": w, "ci_width_mc_se": w_se,
             "warned": float((ok["n_warnings"] > 0).mean()) if len(ok) else np.nan}
 
 
