@@ -45,7 +45,8 @@ TEMPLATE = """# Coverage and recovery study
 
 {reps} simulated studies of {n} dyads from the default generator
 (`SimulationParameters()`), seed {seed}, werkalliantie_stats {version}, Python {python};
-{minutes:.1f} minutes of computation on {jobs} worker processes (a shared 2-core machine;\nresumed runs add their time).
+{minutes:.1f} minutes of computation on {jobs} worker processes (a shared 2-core machine;
+resumed runs add their time).
 
 Reproduce with one command (from the repository root):
 

@@ -11,12 +11,12 @@ from werkalliantie_stats.planning.power import smallest_n
 
 
 def test_null_effect_rejects_at_about_alpha():
-    res = power("dropout", n_dyads=[100], effect=1.0, reps=60, seed=3, progress=False)
+    res = power("dropout", n_dyads=[100], effect=1.0, reps=100, seed=3, progress=False)
     row = res.table.iloc[0]
-    assert row["reps"] == 60 and row["effect"] == 1.0
-    se = np.sqrt(0.05 * 0.95 / 60)
+    assert row["reps"] == 100 and row["effect"] == 1.0
+    se = np.sqrt(0.05 * 0.95 / 100)
     assert row["power"] <= 0.05 + 3.5 * se
-    assert np.isclose(row["mc_se"], np.sqrt(row["power"] * (1 - row["power"]) / 60))
+    assert np.isclose(row["mc_se"], np.sqrt(row["power"] * (1 - row["power"]) / 100))
 
 
 def test_power_increases_with_n():

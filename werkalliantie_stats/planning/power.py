@@ -33,8 +33,8 @@ class PowerResult(ResultMixin):
         ``clients_per_officer`` (mean caseload), ``effect`` (generating OR/HR; NaN for
         alpha), ``reps`` (successful fits), ``n_failed``, ``power`` and ``mc_se`` (NaN for
         alpha), ``power_ci_lower``/``power_ci_upper`` (exact 95% Clopper–Pearson
-        interval of the rejection rate), ``mean_estimate`` (OR/HR: exp of the mean log estimate; alpha: mean
-        alpha), ``ci_width`` (mean CI width on the reported scale) and
+        interval of the rejection rate), ``mean_estimate`` (OR/HR: exp of the mean log
+        estimate; alpha: mean alpha), ``ci_width`` (mean CI width on the reported scale) and
         ``ci_width_mc_se``, ``warned`` (share of fits that raised a warning).
     smallest_n : DataFrame
         Per analysis and design: ``n_required`` (the smallest n reaching
