@@ -26,7 +26,9 @@ def test_two_local_workers_give_identical_replications(serial):
 
 def test_local_dask_cluster_gives_identical_replications(serial):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
+    # processes: the warnings module is not thread-safe, so warning counts need one thread
+    # per worker process (as recommended for real clusters: dask worker --nthreads 1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster:
         res = power(**SMALL, backend="dask", scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(serial.replications, res.replications)

@@ -8,6 +8,10 @@ backend. Replications are grouped in chunks (the unit of work sent to a worker a
 storage); chunks run in-process (``n_jobs=1``), on local processes through joblib/loky,
 or on an existing dask.distributed cluster. With ``out`` each finished chunk is written
 to a Parquet folder (:class:`~.store.ChunkStore`) and a rerun skips what is there.
+
+Each replication counts the warnings its fits raise. Python's warnings machinery is not
+thread-safe, so run Dask workers with one thread each (``dask worker --nthreads 1``,
+``LocalCluster(threads_per_worker=1)``); estimates do not depend on it, the counts do.
 """
 
 from __future__ import annotations
