@@ -72,6 +72,7 @@ def test_smallest_n_interpolates_between_bracketing_sizes():
     ({"backend": "dask"}, r"backend='dask' needs `scheduler`"),
     ({"alpha": 1.5}, r"power: `alpha` must be in \(0, 1\), got 1.5"),
     ({"clients_per_officer": "two"}, r"`clients_per_officer` must be .* got 'two'"),
+    ({"clients_per_officer": (0.5, 0.6)}, r"`clients_per_officer` must be .* \(0.5, 0.6\)"),
 ])
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -86,3 +87,6 @@ def test_params_type_is_checked():
 def test_clients_per_officer_sets_caseload():
     res = power("dropout", n_dyads=[60], clients_per_officer=2, reps=2, seed=1, progress=False)
     assert res.table["clients_per_officer"].iloc[0] == 2.0
+    res = power("dropout", n_dyads=[60], clients_per_officer=(0.5, 0.5), reps=2, seed=1,
+                progress=False)
+    assert res.table["clients_per_officer"].iloc[0] == 1.5

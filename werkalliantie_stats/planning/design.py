@@ -69,7 +69,9 @@ def caseload(clients_per_officer, func: str):
         k = int(clients_per_officer)
         return tuple(1.0 if j == k - 1 else 0.0 for j in range(k))
     if isinstance(clients_per_officer, Sequence) and not isinstance(clients_per_officer, str):
-        return tuple(float(p) for p in clients_per_officer)
+        probs = np.asarray(clients_per_officer, dtype=float)
+        if probs.size and np.all(probs >= 0) and abs(probs.sum() - 1) < 1e-9:
+            return tuple(float(p) for p in probs)
     raise ValueError(f"{func}: `clients_per_officer` must be a whole number >= 1 or the "
                      f"probabilities of 1, 2, ... clients, got {clients_per_officer!r}")
 

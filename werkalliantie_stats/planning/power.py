@@ -30,9 +30,9 @@ class PowerResult(ResultMixin):
     table : DataFrame
         One row per analysis x design cell: ``analysis`` (``dropout``, ``rearrest_cs``,
         ``rearrest_fg``, ``risk``, ``alpha``), ``term``, ``n_dyads``,
-        ``clients_per_officer`` (mean caseload), ``effect`` (generating OR/HR; NaN for
-        alpha), ``reps`` (successful fits), ``n_failed``, ``power`` and ``mc_se`` (NaN for
-        alpha), ``power_ci_lower``/``power_ci_upper`` (exact 95% Clopper–Pearson
+        ``clients_per_officer`` (mean caseload), ``effect`` (generating OR/HR of the
+        design; for alpha rows the design's effect, NaN when the default was used),
+        ``reps`` (successful fits), ``n_failed``, ``power`` and ``mc_se`` (NaN for alpha), ``power_ci_lower``/``power_ci_upper`` (exact 95% Clopper–Pearson
         interval of the rejection rate), ``mean_estimate`` (OR/HR: exp of the mean log
         estimate; alpha: mean alpha), ``ci_width`` (mean CI width on the reported scale) and
         ``ci_width_mc_se``, ``warned`` (share of fits that raised a warning).
@@ -167,9 +167,7 @@ def _cells(outcomes, sizes, effects, caseload, params, recalibrate) -> tuple[lis
 
 
 def _effect_label(row: pd.Series, params: SimulationParameters, outcomes) -> float:
-    if row["analysis"] == "alpha":
-        return np.nan
-    if not np.isnan(row["effect"]):
+    if not np.isnan(row["effect"]) or row["analysis"] == "alpha":
         return row["effect"]
     outcome = {"dropout": "dropout", "risk": "risk"}.get(row["analysis"], "rearrest")
     name, key = design.EFFECT_KEYS[outcome]
