@@ -32,7 +32,8 @@ class PowerResult(ResultMixin):
         ``rearrest_fg``, ``risk``, ``alpha``), ``term``, ``n_dyads``,
         ``clients_per_officer`` (mean caseload), ``effect`` (generating OR/HR of the
         design; for alpha rows the design's effect, NaN when the default was used),
-        ``reps`` (successful fits), ``n_failed``, ``power`` and ``mc_se`` (NaN for alpha), ``power_ci_lower``/``power_ci_upper`` (exact 95% Clopper–Pearson
+        ``reps`` (successful fits), ``n_failed``, ``power`` and ``mc_se`` (NaN for alpha),
+        ``power_ci_lower``/``power_ci_upper`` (exact 95% Clopper–Pearson
         interval of the rejection rate), ``mean_estimate`` (OR/HR: exp of the mean log
         estimate; alpha: mean alpha), ``ci_width`` (mean CI width on the reported scale) and
         ``ci_width_mc_se``, ``warned`` (share of fits that raised a warning).
