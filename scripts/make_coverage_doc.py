@@ -48,7 +48,8 @@ TEMPLATE = """# Coverage and recovery study
 {minutes:.1f} minutes of computation on {jobs} worker processes (a shared 2-core machine;
 resumed runs add their time).
 
-Reproduce with one command (from the repository root):
+Reproduce with one command (from the repository root, with the package installed or
+`PYTHONPATH=.`):
 
     python3 scripts/make_coverage_doc.py --reps {reps} --jobs {jobs} --seed {seed}
 
