@@ -130,7 +130,8 @@ def main() -> None:
         rows.append((f"power run {args.reps} reps, {name} (wall)", t, None))
     if "dask 2" in walls:
         rows.append(("dask 2 / loky 2 overhead", walls["dask 2"], walls["loky 2"]))
-    rows.append(("speed-up loky 2 vs 1", walls["loky 2"], walls["loky 1"]))
+    rows.append(("loky 2 / loky 1 wall (below 1: 2 workers faster)", walls["loky 2"],
+                 walls["loky 1"]))
     print(f"{'op':<58} | {'ours (median s)':>15} | {'peer':>9} | {'ratio':>6}")
     for op, t, p in rows:
         ps = f"{p:9.4f}" if p else f"{'-':>9}"
