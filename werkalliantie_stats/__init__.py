@@ -36,6 +36,7 @@ from .outcomes import (
     start_stop_frame,
 )
 from .pipelines import replicate
+from .planning import coverage_study, power
 from .psychometrics import (
     bartlett_sphericity,
     cfa,
@@ -74,6 +75,7 @@ __all__ = [
     "cause_specific_cox",
     "cfa",
     "client_officer_agreement",
+    "coverage_study",
     "cox",
     "cronbach_alpha",
     "cumulative_incidence",
@@ -104,6 +106,7 @@ __all__ = [
     "ph_test",
     "plots",
     "polychoric",
+    "power",
     "predictive_validity",
     "rater_agreement",
     "read_study",

@@ -59,8 +59,10 @@ def _cox_rows(frame, spec, predictors, cluster, level):
 
 
 def _fine_gray_rows(frame, spec, predictors, cluster, level):
+    # Listwise deletion for every model, the censoring KM included (R: finegray on the
+    # complete cases), so that each row describes one analysis sample.
     res = fine_gray(frame, EVENT_DAY, EVENT, "rearrest", predictors, cluster=cluster,
-                    level=level, censored=CENSORED)
+                    level=level, censored=CENSORED, censoring_sample="complete")
     return res.table, np.nan, res.n, res.n_events, "robust_se", False
 
 

@@ -74,9 +74,9 @@ def reliability_table(study: Study, ci: str = "feldt", level: float = 0.95,
     Notes
     -----
     Items are taken from :meth:`Study.items` (reverse-worded items re-keyed). Alpha is
-    :math:`\alpha = k/(k-1)\\,(1 - \\sum_i s_i^2 / s_X^2)` from pairwise covariances, as
+    :math:`\\alpha = k/(k-1)\\,(1 - \\sum_i s_i^2 / s_X^2)` from pairwise covariances, as
     ``psych::alpha``; the Feldt interval uses
-    :math:`1 - (1-\alpha) F_{1 \\mp \\gamma/2}(n-1, (n-1)(k-1))`. Ordinal alpha applies the
+    :math:`1 - (1-\\alpha) F_{1 \\mp \\gamma/2}(n-1, (n-1)(k-1))`. Ordinal alpha applies the
     standardised-alpha formula to the polychoric correlations; omega total comes from a
     one-factor minres solution, :math:`(\\sum\\lambda)^2 / V_X`.
 
@@ -149,7 +149,7 @@ def client_officer_agreement(study: Study, wave: int = 1, level: float = 0.95,
     The ICC is Shrout and Fleiss's form ``icc_type`` (default ICC(2,1), absolute agreement
     of single ratings) from the two-way ANOVA of dyads × raters; the mean difference is
     client − officer with a paired-t interval; Bland–Altman limits are
-    :math:`\bar d \\pm 1.96 s_d`.
+    :math:`\\bar d \\pm 1.96 s_d`.
 
     References
     ----------
