@@ -109,10 +109,12 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
     --------
     >>> import werkalliantie_stats as ws
     >>> result = ws.replicate(progress=False)
+    >>> # In R: psych::fa.parallel, psych::fa, psych::alpha, lavaan::cfa, survival::coxph,
+    >>> # cmprsk::crr, one call each (docs/methods/report.md lists them section by section)
     >>> int(result.tables["sample"].loc["dyads", "value"])
     267
-    >>> sorted(result.tables["claims"]["verdict"].unique())  # doctest: +SKIP
-    ['inconclusive', 'supported']
+    >>> sorted(result.tables["claims"]["verdict"].unique())
+    ['contradicted', 'inconclusive', 'supported']
     """
     study = _check(study, lang, seed, "replicate")
     check_jobs(jobs, "replicate")
