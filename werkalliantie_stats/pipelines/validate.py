@@ -91,7 +91,8 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
     Examples
     --------
     >>> import werkalliantie_stats as ws
-    >>> result = ws.pipelines.validate(ws.load_synthetic(), progress=False)
+    >>> result = ws.pipelines.validate(ws.load_synthetic(), estimator="ML", progress=False)
+    >>> # In R: psych::alpha, psych::fa, lavaan::cfa + semTools::measEq.syntax, quantile()
     >>> int(result.tables["data_checks"].loc["dyads", "value"])
     267
     >>> list(result.tables["norms"].columns[:3])

@@ -127,9 +127,12 @@ def write_report(result, out: str | PathLike, force: bool = False,
 
     Examples
     --------
-    >>> import tempfile, pathlib, werkalliantie_stats as ws
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from werkalliantie_stats.pipelines import ReplicationResult, Section
     >>> from werkalliantie_stats.report import write_report
-    >>> result = ws.pipelines.validate(ws.load_synthetic(), progress=False)
+    >>> sample = pd.DataFrame({"value": [267.0, 177.0]}, index=["dyads", "officers"])
+    >>> result = ReplicationResult(tables={"sample": sample}, figures={},
+    ...                            sections=(Section("sample", ("sample",)),))
     >>> folder = write_report(result, pathlib.Path(tempfile.mkdtemp()) / "report")
     >>> sorted(p.name for p in folder.iterdir())
     ['figures', 'report.html', 'report.md', 'results.json', 'tables']
