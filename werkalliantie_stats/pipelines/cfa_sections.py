@@ -119,9 +119,8 @@ def cfa_steps(study: Study, estimator: str = "MLR", group: str | None = None,
               jobs: int = 1, invariance_estimator: str | None = None) -> list:
     """Report steps of the CFA sections (none while the CFA engine is not installed).
 
-    ``invariance_estimator`` (default: ``estimator``) fits the invariance sequences; the
-    replication uses ML there because MLR's casewise robust scores under FIML make each of
-    the twelve 40-indicator fits several times slower."""
+    ``invariance_estimator`` (default: ``estimator``) fits the invariance sequences, e.g.
+    ``"ML"`` for unscaled difference tests."""
     from .optional import cfa_module
 
     if cfa_module() is None:
