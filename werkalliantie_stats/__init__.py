@@ -35,7 +35,7 @@ from .outcomes import (
     rearrest_time_varying,
     start_stop_frame,
 )
-from .pipelines import replicate
+from .pipelines import replicate, validate
 from .planning import coverage_study, power
 from .psychometrics import (
     bartlett_sphericity,
@@ -117,4 +117,5 @@ __all__ = [
     "simulate_study",
     "split_half",
     "start_stop_frame",
+    "validate",
 ]

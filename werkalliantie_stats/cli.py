@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import __version__
 from .exceptions import InstrumentError, StudyValidationError
+from .planning.cli import add_power_parser, run_power
 from .report import OutputExistsError, write_report
 
 __all__ = ["main", "read_column_map"]
@@ -86,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--out", required=True, help="output folder")
     sim.add_argument("--force", action="store_true", help="replace an existing output folder")
     sim.add_argument("--quiet", action="store_true", help="print nothing on success")
+
+    add_power_parser(commands)
     return parser
 
 
@@ -206,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``werkalliantie`` command; returns the exit code."""
     args = _parser().parse_args(argv)
     handler = {"replicate": _replicate, "validate": _validate,
-               "simulate": _simulate}[args.command]
+               "simulate": _simulate, "power": run_power}[args.command]
     try:
         with single_threaded_blas():
             return handler(args)

@@ -204,3 +204,12 @@ def test_console_script_runs_as_a_module(tmp_path):
     assert run.returncode == 2, run.stderr
     assert "Problems found:" in run.stderr and "Traceback" not in run.stderr
     assert run.stdout == "" and not (tmp_path / "r").exists()
+
+
+def test_power_subcommand_writes_its_table(tmp_path, capsys):
+    out = tmp_path / "power"
+    assert cli.main(["power", "--outcome", "dropout", "--n", "80", "120", "--reps", "8",
+                     "--seed", "3", "--out", str(out), "--quiet"]) == 0
+    table = (out / "power.csv").read_text(encoding="utf-8")
+    assert "dropout" in table and "80" in table and "120" in table
+    assert (out / "power.png").stat().st_size > 1000
