@@ -65,7 +65,44 @@ def ordinal_partable(statements: Sequence[Statement], ov_names: list[str],
                      counts: dict[str, int], std_lv: bool = False) -> pd.DataFrame:
     """Parameter table of a single-group CFA of ordered items (lavaan's defaults).
 
-    ``counts`` maps each item to its number of thresholds (categories - 1).
+    Parameters
+    ----------
+    statements : sequence of Statement
+        From :func:`~werkalliantie_stats.psychometrics.cfa.syntax.parse_model`.
+    ov_names : list of str
+        The (ordered) indicators in model order.
+    counts : dict of str to int
+        Number of thresholds (categories - 1) of each item.
+    std_lv : bool
+        Identify factors by unit variance instead of a marker loading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        lavaan's parameter table: ``id, lhs, op, rhs, user, group, free, ustart, label,
+        start``, rows in ``parameterEstimates()`` order.
+
+    Notes
+    -----
+    Delta parameterisation: ``y*`` has unit variance, so ``Theta_ii = 1 - (Lambda Psi
+    Lambda')_ii`` (fixed rows, filled in after the fit), intercepts 0, scales
+    ``x ~*~ x`` 1 and one free threshold ``x | t<k>`` per category boundary. Free
+    parameters are numbered in row order (loadings, thresholds, factor (co)variances).
+
+    References
+    ----------
+    1. Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal
+       of Statistical Software, 48(2), 1-36.
+
+    Examples
+    --------
+    >>> from werkalliantie_stats.psychometrics.cfa.syntax import parse_model
+    >>> table = ordinal_partable(parse_model("f =~ a + b + c"), ["a", "b", "c"],
+    ...                          {"a": 2, "b": 2, "c": 2})
+    >>> table.loc[table["op"] == "|", "free"].tolist()  # In R: lavParTable(fit)
+    [3, 4, 5, 6, 7, 8]
+    >>> table["op"].unique().tolist()
+    ['=~', '|', '~~', '~*~', '~1']
     """
     _check_statements(statements, ov_names)
     base = build_partable(statements, ModelSpec(ngroups=1, std_lv=std_lv, meanstructure=True))
@@ -94,6 +131,7 @@ def ordinal_partable(statements: Sequence[Statement], ov_names: list[str],
 class PartableOrdinalModel:
     """Implied statistics and Jacobian of a parameter table (delta parameterisation).
 
+    The model object :func:`fit_dwls` takes for ``cfa(estimator="WLSMV")``:
     ``implied(x) = [tau, offdiag(Lambda Psi Lambda' + Theta)]`` in the order of
     :attr:`OrdinalSampleStats.vector`; the Jacobian composes the matrix-element derivatives
     of :func:`delta_implied_derivatives` with the table's free-parameter -> cell map.
@@ -255,7 +293,54 @@ def _estimates(table: pd.DataFrame, mm: MatrixModel, rows: np.ndarray, x: np.nda
 def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: list[str],
               lv_names: list[str], *, std_lv: bool, ci_level: float,
               model_text: str) -> CFAResult:
-    """Single-group WLSMV fit of ordered items (see the module docstring)."""
+    """Single-group WLSMV fit of ordered items: what ``cfa(estimator="WLSMV")`` runs.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Item responses (integer codes); incomplete rows are dropped (listwise).
+    statements : sequence of Statement
+        The parsed model.
+    ov_names, lv_names : list of str
+        Indicators and factors in model order.
+    std_lv : bool
+        Unit-variance identification.
+    ci_level : float
+        Level of the Wald intervals.
+    model_text : str
+        The model as given (kept on the result).
+
+    Returns
+    -------
+    CFAResult
+        Estimates with lavaan's rows (thresholds, fixed residual variances, scales,
+        intercepts), WLSMV fit measures, R-squared ``= 1 - Theta_ii``.
+
+    Notes
+    -----
+    :func:`ordinal_sample_statistics` gives thresholds, polychorics ``s``, ``Gamma`` and
+    ``W = diag(Gamma)^-1``; :func:`fit_dwls` minimises ``(s - sigma(x))' W (s - sigma(x))``
+    with ``sigma = [tau, offdiag(Lambda Psi Lambda' + Theta)]`` and gives the sandwich
+    SEs, the scaled-shifted test and the fit indices (docs/methods/cfa-ordinal.md).
+
+    References
+    ----------
+    1. Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using
+       weighted least squares and quadratic estimating equations in latent variable
+       modeling with categorical and continuous outcomes. Unpublished manuscript.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from werkalliantie_stats.psychometrics.cfa.syntax import parse_model
+    >>> rng = np.random.default_rng(1)
+    >>> y = 0.8 * rng.normal(size=(300, 1)) + 0.6 * rng.normal(size=(300, 3))
+    >>> data = pd.DataFrame(np.digitize(y, [-0.5, 0.5]) + 1, columns=["a", "b", "c"])
+    >>> res = fit_wlsmv(data, parse_model("f =~ a + b + c"), ["a", "b", "c"], ["f"],
+    ...                 std_lv=False, ci_level=0.95, model_text="f =~ a + b + c")
+    >>> int(res.fit_measures["df"])  # In R: cfa(..., ordered = TRUE, estimator = "WLSMV")
+    0
+    """
     frame = data[ov_names]
     stats = ordinal_sample_statistics(frame, items=ov_names)
     table = ordinal_partable(statements, ov_names, stats.thresholds_per_item, std_lv)
