@@ -155,6 +155,9 @@ class PartableOrdinalModel:
         self.pair_rows, self.pair_cols = rows[order], cols[order]
         self._cells, self._theta = self._parameter_cells()
         self.items = tuple(self.ov_names)
+        loads = self.table[self.table["op"] == "=~"]
+        self._loads = np.array([np.isin(self.ov_names, loads.loc[loads["lhs"] == f, "rhs"])
+                                for f in self.lv_names]).reshape(len(self.lv_names), p)
 
     def _parameter_cells(self) -> tuple[list[list], dict[int, list[int]]]:
         cells: list[list] = [[] for _ in range(self.n_free)]
@@ -239,8 +242,7 @@ class PartableOrdinalModel:
         return x
 
     def _loads_on(self, f: int) -> np.ndarray:
-        rows = self.table[(self.table["op"] == "=~") & (self.table["lhs"] == self.lv_names[f])]
-        return np.isin(self.ov_names, rows["rhs"].to_numpy())
+        return self._loads[f]
 
     def orient(self, x: np.ndarray) -> np.ndarray:
         """Flip factors whose loadings are all free so that their first loading is positive
