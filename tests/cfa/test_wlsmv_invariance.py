@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from ordinal_helpers import read_reference_csv, read_reference_json
 
+from werkalliantie_stats.exceptions import EmptyCategoryWarning
 from werkalliantie_stats.psychometrics.cfa.dwls import DWLSResult
 from werkalliantie_stats.psychometrics.cfa.invariance import measurement_invariance
 
@@ -98,3 +99,11 @@ def test_input_not_modified():
     before = data.copy()
     measurement_invariance(data, "f =~ a + b + c", group="g", estimator="WLSMV")
     pd.testing.assert_frame_equal(data, before)
+
+
+def test_category_empty_in_one_group_warns_then_stops():
+    data = _small()
+    data.loc[(data["g"] == "y") & (data["a"] == 3), "a"] = 2  # 'a' = 3 only in group x
+    with pytest.warns(EmptyCategoryWarning, match="'a'.*group 'y'"), \
+            pytest.raises(ValueError, match="different numbers of categories"):
+        measurement_invariance(data, "f =~ a + b + c", group="g", estimator="WLSMV")
