@@ -168,3 +168,12 @@ def test_no_warning_on_clean_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cfa(_small(), "f =~ a + b + c + d", estimator="WLSMV")
+
+
+def test_correlation_residuals_match_lavaan():
+    """R: residuals(fit, type = "cor")$cov (polychorics minus implied correlations)."""
+    ref = read_reference_json("cfa/wlsmv/bfi_two_factor.json")
+    res = cfa(_data("bfi", ref["items"]), ref["model"], estimator="WLSMV")
+    assert np.allclose(res.residuals("cor").to_numpy(), np.array(ref["residuals_cor"]),
+                       atol=1e-5)
+    assert np.allclose(res.implied()["cov"].to_numpy().diagonal(), 1.0)

@@ -4,7 +4,8 @@
 #   Rscript tests/reference/cfa/wlsmv/make_wlsmv_fixtures.R
 # Writes one JSON file per fit next to this script: the full parameterEstimates(fit,
 # standardized = TRUE) table (every row, fixed ones included), fitMeasures(fit),
-# lavInspect(fit, "nobs") and the model text. All fits: cfa(..., ordered = TRUE,
+# lavInspect(fit, "nobs") and the model text; for the first fit also
+# residuals(fit, type = "cor") ($cov and $th). All fits: cfa(..., ordered = TRUE,
 # estimator = "WLSMV") with lavaan's defaults (delta parameterisation, listwise).
 suppressPackageStartupMessages({
   library(lavaan)
@@ -36,9 +37,13 @@ items <- c(paste0("A", 1:5), paste0("C", 1:5))
 dat <- na.omit(bfi[, c(items, "gender")])
 model2 <- "A =~ A1 + A2 + A3 + A4 + A5\nC =~ C1 + C2 + C3 + C4 + C5"
 
-# 1. bfi, two factors, marker identification.
+# 1. bfi, two factors, marker identification (with the correlation residuals).
 fit <- cfa(model2, data = dat[, items], ordered = TRUE, estimator = "WLSMV")
-export_fit(fit, "bfi_two_factor", model2, items)
+res <- residuals(fit, type = "cor")
+export_fit(fit, "bfi_two_factor", model2, items,
+           list(residuals_cor = unname(lapply(seq_len(nrow(res$cov)),
+                                              function(i) unname(res$cov[i, ]))),
+                residuals_th = unname(res$th)))
 
 # 2. The same with std.lv = TRUE.
 fit <- cfa(model2, data = dat[, items], ordered = TRUE, estimator = "WLSMV", std.lv = TRUE)
