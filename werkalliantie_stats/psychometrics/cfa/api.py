@@ -61,16 +61,15 @@ def _ordered_items(ordered, estimator: str, ov_names: list[str]) -> list[str]:
 
 
 def _fit_ordered(data, statements, ov_names, lv_names, *, group, miss, std_lv, ci_level,
-                 model) -> CFAResult:
+                 model, group_equal, group_partial) -> CFAResult:
     if group is not None:
-        raise ValueError(f"cfa: estimator='WLSMV' fits one group here (got group={group!r}); "
-                         "for ordered items by group use ordinal_sample_statistics(..., "
-                         "group=) with multigroup_simple_structure_model and fit_dwls")
+        split_groups(data, ov_names, group, "listwise")  # checks the group column
     if miss != "listwise":
         raise ValueError(f"cfa: estimator='WLSMV' uses listwise deletion (lavaan's default "
                          f"for ordered data), got missing={miss!r}")
     return fit_wlsmv(data, statements, ov_names, lv_names, std_lv=std_lv,
-                     ci_level=ci_level, model_text=model)
+                     ci_level=ci_level, model_text=model, group=group,
+                     group_equal=group_equal, group_partial=group_partial)
 
 
 def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, missing: str,
@@ -204,7 +203,8 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     ordered_items = _ordered_items(ordered, est, ov_names)
     if ordered_items:
         return _fit_ordered(data, statements, ov_names, lv_names, group=group, miss=miss,
-                            std_lv=std_lv, ci_level=ci_level, model=model)
+                            std_lv=std_lv, ci_level=ci_level, model=model,
+                            group_equal=group_equal, group_partial=group_partial)
     groups, labels, index = split_groups(data, ov_names, group, miss)
     has_means = any(s.op == "~1" for s in statements)
     if meanstructure is None:
