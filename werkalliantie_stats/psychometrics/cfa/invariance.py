@@ -147,9 +147,8 @@ def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
         items as ordered (delta parameterisation): steps configural, metric
         (``group.equal="loadings"``) and scalar (``c("loadings", "thresholds")``, latent
         means and scale factors free in later groups), compared with lavaan's
-        ``lavTestLRT`` default for DWLS (Satorra 2000 scaled-shifted difference); the
-        model must be a simple structure; ``fits`` then holds
-        :class:`~werkalliantie_stats.psychometrics.cfa.dwls.DWLSResult` objects.
+        ``lavTestLRT`` default for DWLS (Satorra 2000 scaled-shifted difference);
+        ``group_partial`` may free thresholds (``"x|t1"``); listwise deletion only.
     steps : sequence of str, optional
         Subset of ``configural, metric, scalar, strict`` in that order (default all;
         with WLSMV ``configural, metric, scalar``).
@@ -206,12 +205,9 @@ def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
     [3.0, 7.0]
     """
     if str(estimator).upper() == "WLSMV":
-        if group_partial or str(missing).lower() != "listwise":
-            raise ValueError("measurement_invariance: with estimator='WLSMV' `group_partial` "
-                             "is not available and `missing` must be 'listwise', got "
-                             f"group_partial={list(group_partial)!r}, missing={missing!r}")
         chosen = list(steps) if steps is not None else ["configural", "metric", "scalar"]
-        fits, _ = ordinal_invariance_fits(data, model, group, chosen, std_lv)
+        fits = ordinal_invariance_fits(data, model, group, chosen, std_lv, group_partial,
+                                       missing)
         return InvarianceResult(ordinal_invariance_table(fits), fits, "WLSMV")
     steps = tuple(STEP_CONSTRAINTS) if steps is None else steps
     unknown = [s for s in steps if s not in STEP_CONSTRAINTS]

@@ -59,6 +59,9 @@ class CFAResult(ResultMixin):
         Whether the optimiser met its convergence criterion.
     ci_level : float
         Level of ``ci_lower``/``ci_upper``.
+    dwls_fit : DWLSResult or None
+        For ``estimator="WLSMV"``: the underlying DWLS fit (used by the scaled difference
+        test of nested ordinal models).
 
     Examples
     --------
@@ -89,6 +92,7 @@ class CFAResult(ResultMixin):
     state: FitState = field(repr=False, default=None)  # type: ignore[assignment]
     case_index: tuple = field(repr=False, default=())
     model_text: str = field(repr=False, default="")
+    dwls_fit: object = field(repr=False, default=None, compare=False)
     _title = "Confirmatory factor analysis"
 
     def to_frame(self) -> pd.DataFrame:

@@ -455,7 +455,7 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     return CFAResult(_estimates(final, mm, rows, fit.theta, fit.vcov, ci_level),
                      fit.fit_measures, r_squared(mm, fit.theta), "WLSMV", "listwise",
                      tuple(s.nobs for s in groups), labels, fit.converged, ci_level, state,
-                     tuple(part.index for part in parts), model_text)
+                     tuple(part.index for part in parts), model_text, fit)
 
 
 def _common_counts(groups: list[OrdinalSampleStats]) -> dict[str, int]:
