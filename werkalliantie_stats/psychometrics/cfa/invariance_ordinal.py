@@ -19,7 +19,10 @@ import pandas as pd
 
 from .api import cfa
 from .dwls import scaled_difference_test
+from .partable import model_variables
 from .results import CFAResult
+from .syntax import parse_model
+from .wlsmv import fit_wlsmv
 
 __all__ = ["ORDINAL_STEPS", "ordinal_invariance_fits", "ordinal_invariance_table"]
 
@@ -42,10 +45,19 @@ def ordinal_invariance_fits(data: pd.DataFrame, model: str, group: str, steps: l
         raise ValueError(f"{_FUNC}: with estimator='WLSMV' `steps` must be an ordered subset "
                          f"of {list(ORDINAL_STEPS)} (no 'strict': residual variances are not "
                          f"parameters in the delta parameterisation), got {list(steps)!r}")
-    return {step: cfa(data, model, estimator="WLSMV", group=group,
-                      group_equal=ORDINAL_STEPS[step],
-                      group_partial=group_partial if step != "configural" else (),
-                      std_lv=std_lv, missing=missing) for step in steps}
+    first = cfa(data, model, estimator="WLSMV", group=group,
+                group_equal=ORDINAL_STEPS[steps[0]],
+                group_partial=group_partial if steps[0] != "configural" else (),
+                std_lv=std_lv, missing=missing)
+    statements = parse_model(model)
+    ov_names, lv_names = model_variables(statements)
+    fits = {steps[0]: first}
+    for step in steps[1:]:  # same rows: reuse the sample statistics of the first fit
+        fits[step] = fit_wlsmv(data, statements, ov_names, lv_names, std_lv=std_lv,
+                               ci_level=first.ci_level, model_text=model, group=group,
+                               group_equal=ORDINAL_STEPS[step], group_partial=group_partial,
+                               stats=first.dwls_fit.stats)
+    return fits
 
 
 def ordinal_invariance_table(fits: dict[str, CFAResult]) -> pd.DataFrame:

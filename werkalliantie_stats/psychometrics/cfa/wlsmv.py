@@ -218,8 +218,12 @@ class PartableOrdinalModel:
             for col, k in enumerate(rows["free"].to_numpy()):
                 if k > 0:
                     cells.append((kind, col, int(k) - 1))
+        by_kind = {}
+        for kind in {c[0] for c in cells}:
+            picked = [(col, k) for kd, col, k in cells if kd == kind]
+            by_kind[kind] = (np.array([c for c, _ in picked]), np.array([k for _, k in picked]))
         return {"item": np.array([index[v] for v in th["lhs"]]), "tau": self._vector(th),
-                "delta": self._vector(scales), "cells": cells}
+                "delta": self._vector(scales), "cells": cells, "by_kind": by_kind}
 
     @staticmethod
     def _fill(spec: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
@@ -245,10 +249,10 @@ class PartableOrdinalModel:
         blocks = []
         for g in range(self.ngroups):
             parts = scaled_delta_derivatives(self.mats(x, g), self._groups[g]["item"])
-            jac = np.zeros((parts["tau"].shape[0], self.n_free))
-            for kind, col, k in self._groups[g]["cells"]:
-                jac[:, k] += parts[kind][:, col]
-            blocks.append(jac)
+            jac_t = np.zeros((self.n_free, parts["tau"].shape[0]))
+            for kind, (cols, ks) in self._groups[g]["by_kind"].items():
+                np.add.at(jac_t, ks, parts[kind][:, cols].T)
+            blocks.append(jac_t.T)
         return np.vstack(blocks)
 
     def residual_variances(self, x: np.ndarray) -> np.ndarray:
@@ -379,7 +383,7 @@ def _estimates(table: pd.DataFrame, mm: MatrixModel, rows: np.ndarray, x: np.nda
 def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: list[str],
               lv_names: list[str], *, std_lv: bool, ci_level: float, model_text: str,
               group: str | None = None, group_equal: Sequence[str] = (),
-              group_partial: Sequence[str] = ()) -> CFAResult:
+              group_partial: Sequence[str] = (), stats=None) -> CFAResult:
     """WLSMV fit of ordered items: what ``cfa(estimator="WLSMV")`` runs.
 
     Parameters
@@ -400,6 +404,9 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
         Grouping column (groups in order of appearance).
     group_equal, group_partial : sequence of str
         As :func:`ordinal_partable`.
+    stats : OrdinalSampleStats or GroupedOrdinalSampleStats, optional
+        Sample statistics already computed from the same rows (nested models of one data
+        set share them); default computed here.
 
     Returns
     -------
@@ -434,7 +441,8 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     """
     cols = ov_names if group is None else [*ov_names, group]
     frame = data[cols].dropna()
-    stats = ordinal_sample_statistics(frame, items=ov_names, group=group)
+    if stats is None:
+        stats = ordinal_sample_statistics(frame, items=ov_names, group=group)
     groups = [stats] if group is None else [stats[g] for g in stats.group_labels]
     counts = _common_counts(groups)
     table = ordinal_partable(statements, ov_names, counts, std_lv, len(groups), group_equal,
