@@ -14,10 +14,11 @@ from .fit import fit_measures, srmr
 from .partable import ModelSpec, build_partable, check_model_columns, model_variables
 from .results import CFAResult, estimates_frame, r_squared_frame
 from .syntax import parse_model
+from .wlsmv import fit_wlsmv
 
 __all__ = ["cfa"]
 
-_ESTIMATORS = ("ML", "MLR")
+_ESTIMATORS = ("ML", "MLR", "WLSMV")
 _MISSING = ("listwise", "fiml")
 
 
@@ -25,13 +26,50 @@ def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, 
     est = str(estimator).upper()
     if est not in _ESTIMATORS:
         raise ValueError(f"cfa: `estimator` must be one of {list(_ESTIMATORS)}, got "
-                         f"{estimator!r} (ordered items: see the WLSMV estimator)")
+                         f"{estimator!r} (ordered items: estimator='WLSMV')")
     miss = {"ml": "fiml", "fiml": "fiml", "listwise": "listwise"}.get(str(missing).lower())
     if miss is None:
         raise ValueError(f"cfa: `missing` must be one of {list(_MISSING)}, got {missing!r}")
     if not 0 < ci_level < 1:
         raise ValueError(f"cfa: `ci_level` must lie in (0, 1), got {ci_level!r}")
     return est, miss
+
+
+def _ordered_items(ordered, estimator: str, ov_names: list[str]) -> list[str]:
+    if ordered is None:
+        return list(ov_names) if estimator == "WLSMV" else []
+    if isinstance(ordered, bool):
+        chosen = list(ov_names) if ordered else []
+    elif isinstance(ordered, str) or not isinstance(ordered, Sequence):
+        raise TypeError(f"cfa: `ordered` must be None, True/False or a list of item names, "
+                        f"got {ordered!r}")
+    else:
+        chosen = [str(v) for v in ordered]
+    unknown = [v for v in chosen if v not in ov_names]
+    if unknown:
+        raise ValueError(f"cfa: `ordered` names {unknown[:3]} that are not indicators of the "
+                         f"model ({ov_names[:10]})")
+    if chosen and estimator != "WLSMV":
+        raise ValueError(f"cfa: ordered items (e.g. {chosen[0]!r}) need estimator='WLSMV', "
+                         f"got estimator={estimator!r}")
+    if estimator == "WLSMV" and sorted(chosen) != sorted(ov_names):
+        rest = [v for v in ov_names if v not in chosen]
+        raise ValueError(f"cfa: estimator='WLSMV' treats every indicator as ordered; "
+                         f"{rest[:3]} are not in `ordered` (mixed continuous/ordered "
+                         "indicators are not supported). Use ordered=True or list them all.")
+    return chosen
+
+
+def _fit_ordered(data, statements, ov_names, lv_names, *, group, miss, std_lv, ci_level,
+                 model, group_equal, group_partial) -> CFAResult:
+    if group is not None:
+        split_groups(data, ov_names, group, "listwise")  # checks the group column
+    if miss != "listwise":
+        raise ValueError(f"cfa: estimator='WLSMV' uses listwise deletion (lavaan's default "
+                         f"for ordered data), got missing={miss!r}")
+    return fit_wlsmv(data, statements, ov_names, lv_names, std_lv=std_lv,
+                     ci_level=ci_level, model_text=model, group=group,
+                     group_equal=group_equal, group_partial=group_partial)
 
 
 def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, missing: str,
@@ -65,7 +103,7 @@ def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, mis
 def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | None = None,
         group_equal: Sequence[str] = (), group_partial: Sequence[str] = (),
         std_lv: bool = False, missing: str = "listwise", meanstructure: bool | None = None,
-        ci_level: float = 0.95) -> CFAResult:
+        ci_level: float = 0.95, ordered: bool | Sequence[str] | None = None) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, as lavaan's ``cfa()``.
 
     Parameters
@@ -76,9 +114,13 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         lavaan-style model text: ``f =~ x1 + x2``, ``x1 ~~ x2``, ``x1 ~ 1``, with
         modifiers ``a*x`` (label/equality), ``1*x`` (fixed), ``NA*x`` (free),
         ``start(0.5)*x`` and per-group vectors ``c(a, b)*x``.
-    estimator : {"ML", "MLR"}
+    estimator : {"ML", "MLR", "WLSMV"}
         ``"MLR"``: ML estimates with Huber-White standard errors and the
-        Yuan-Bentler scaled test (lavaan ``estimator="MLR"``).
+        Yuan-Bentler scaled test (lavaan ``estimator="MLR"``). ``"WLSMV"``: the
+        indicators are ordered categories; DWLS on thresholds and polychoric
+        correlations with robust standard errors and the scaled-shifted test
+        (lavaan ``cfa(..., ordered=TRUE, estimator="WLSMV")``, delta parameterisation,
+        listwise deletion); the estimates gain lavaan's threshold rows ``x | t1``.
     group : str, optional
         Column defining groups, fitted jointly (group order: first appearance).
     group_equal : sequence of str
@@ -94,6 +136,11 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         Model intercepts; default True with groups or FIML, else False.
     ci_level : float
         Level of the Wald confidence intervals.
+    ordered : bool or sequence of str, optional
+        Which indicators are ordered categorical. ``None`` (default) means all of them
+        with ``estimator="WLSMV"`` and none otherwise; ``True`` means all; a list must
+        name every indicator of the model (mixed continuous/ordered indicators are not
+        supported) and requires ``estimator="WLSMV"``.
 
     Returns
     -------
@@ -108,6 +155,13 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     divisor n); ``chisq = N F``. Standard errors come from the expected information
     (complete data), the observed information (FIML) or the sandwich (MLR).
 
+    WLSMV (ordered items, delta parameterisation): with sample thresholds and
+    polychorics ``s``, their asymptotic covariance ``Gamma`` and
+    ``W = diag(Gamma)^-1``, the estimates minimise ``F = (s - sigma)' W (s - sigma)``
+    with ``sigma = [tau, offdiag(Lambda Psi Lambda' + Theta)]``; ``chisq = (N - 1) F``;
+    ``Var = E^-1 Delta' W Gamma W Delta E^-1 / (N - 1)`` with ``E = Delta' W Delta``;
+    the scaled-shifted test and fit indices as in docs/methods/cfa-ordinal.md.
+
     References
     ----------
     1. Joreskog, K. G. (1969). A general approach to confirmatory maximum likelihood
@@ -117,6 +171,9 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     3. Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean
        and covariance structure analysis with nonnormal missing data. Sociological
        Methodology, 30, 165-200.
+    4. Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using
+       weighted least squares and quadratic estimating equations in latent variable
+       modeling with categorical and continuous outcomes. Unpublished manuscript.
 
     Examples
     --------
@@ -130,12 +187,24 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     2
     >>> res.estimates.loc[1, ["lhs", "op", "rhs"]].tolist()
     ['f', '=~', 'b']
+    >>> codes = data.apply(lambda col: np.digitize(col, [-0.5, 0.5]) + 1)
+    >>> ordinal = cfa(codes, "f =~ a + b + c + d", estimator="WLSMV")
+    >>> # In R: lavaan::cfa("f =~ a + b + c + d", codes, ordered = TRUE, estimator = "WLSMV")
+    >>> ordinal.estimates.loc[4, ["lhs", "op", "rhs"]].tolist()
+    ['a', '|', 't1']
+    >>> int(ordinal.fit_measures["df"])
+    2
     """
     check_frame(data, "cfa")
     est, miss = _check_options(estimator, missing, ci_level)
     statements = parse_model(model)
     check_model_columns(statements, list(data.columns), "cfa")
     ov_names, lv_names = model_variables(statements)
+    ordered_items = _ordered_items(ordered, est, ov_names)
+    if ordered_items:
+        return _fit_ordered(data, statements, ov_names, lv_names, group=group, miss=miss,
+                            std_lv=std_lv, ci_level=ci_level, model=model,
+                            group_equal=group_equal, group_partial=group_partial)
     groups, labels, index = split_groups(data, ov_names, group, miss)
     has_means = any(s.op == "~1" for s in statements)
     if meanstructure is None:

@@ -28,6 +28,7 @@ from werkalliantie_stats._results import ResultMixin, format_table
 from werkalliantie_stats.exceptions import WerkalliantieWarning
 
 from .api import cfa
+from .invariance_ordinal import ordinal_invariance_fits, ordinal_invariance_table
 from .results import CFAResult
 
 __all__ = ["InvarianceResult", "chisq_difference", "compare_fits", "measurement_invariance"]
@@ -128,7 +129,7 @@ class InvarianceResult(ResultMixin):
 
 def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
                            estimator: str = "ML",
-                           steps: Sequence[str] = ("configural", "metric", "scalar", "strict"),
+                           steps: Sequence[str] | None = None,
                            group_partial: Sequence[str] = (), std_lv: bool = False,
                            missing: str = "listwise") -> InvarianceResult:
     """Test measurement invariance across groups, as semTools' ``compareFit``.
@@ -141,10 +142,16 @@ def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
         lavaan-style measurement model.
     group : str
         Grouping column.
-    estimator : {"ML", "MLR"}
-        MLR uses the Satorra-Bentler (2001) scaled difference test.
-    steps : sequence of str
-        Subset of ``configural, metric, scalar, strict`` in that order.
+    estimator : {"ML", "MLR", "WLSMV"}
+        MLR uses the Satorra-Bentler (2001) scaled difference test. WLSMV treats the
+        items as ordered (delta parameterisation): steps configural, metric
+        (``group.equal="loadings"``) and scalar (``c("loadings", "thresholds")``, latent
+        means and scale factors free in later groups), compared with lavaan's
+        ``lavTestLRT`` default for DWLS (Satorra 2000 scaled-shifted difference);
+        ``group_partial`` may free thresholds (``"x|t1"``); listwise deletion only.
+    steps : sequence of str, optional
+        Subset of ``configural, metric, scalar, strict`` in that order (default all;
+        with WLSMV ``configural, metric, scalar``).
     group_partial : sequence of str
         Parameters freed in every constrained step (partial invariance).
     std_lv, missing
@@ -169,6 +176,11 @@ def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
        statistic for moment structure analysis. Psychometrika, 66, 507-514.
     3. Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of
        measurement invariance. Structural Equation Modeling, 14, 464-504.
+    4. Millsap, R. E., & Yun-Tein, J. (2004). Assessing factorial invariance in
+       ordered-categorical measures. Multivariate Behavioral Research, 39, 479-515.
+    5. Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis
+       of moment structures. In Heijmans, Pollock & Satorra (Eds.), Innovations in
+       multivariate statistical analysis (pp. 233-247). Kluwer.
 
     Examples
     --------
@@ -184,7 +196,20 @@ def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
     ['configural', 'metric', 'scalar', 'strict']
     >>> int(res.table.loc["metric", "df_diff"])
     3
+    >>> codes = data.copy()
+    >>> codes[["a", "b", "c", "d"]] = np.digitize(items, [-0.6, 0.0, 0.6]) + 1
+    >>> ordinal = measurement_invariance(codes, "f =~ a + b + c + d", group="sex",
+    ...                                  estimator="WLSMV")
+    >>> # In R: lavTestLRT(configural, metric, scalar) with ordered = TRUE, "WLSMV"
+    >>> ordinal.table["df_diff"].tolist()[1:]
+    [3.0, 7.0]
     """
+    if str(estimator).upper() == "WLSMV":
+        chosen = list(steps) if steps is not None else ["configural", "metric", "scalar"]
+        fits = ordinal_invariance_fits(data, model, group, chosen, std_lv, group_partial,
+                                       missing)
+        return InvarianceResult(ordinal_invariance_table(fits), fits, "WLSMV")
+    steps = tuple(STEP_CONSTRAINTS) if steps is None else steps
     unknown = [s for s in steps if s not in STEP_CONSTRAINTS]
     if unknown or list(steps) != [s for s in STEP_CONSTRAINTS if s in steps]:
         raise ValueError(f"measurement_invariance: `steps` must be an ordered subset of "

@@ -29,10 +29,73 @@ from .ordinal import (
     simple_structure_model,
 )
 
-__all__ = ["MultiGroupSimpleStructureModel", "multigroup_simple_structure_model"]
+__all__ = ["MultiGroupSimpleStructureModel", "multigroup_simple_structure_model",
+           "scaled_delta_derivatives", "scaled_delta_implied"]
 
 _FUNC = "multigroup_simple_structure_model"
 _EQUAL = ("loadings", "thresholds")
+
+
+def _common(mats: dict[str, np.ndarray]) -> np.ndarray:
+    """Lambda Psi Lambda' (+ the off-diagonal residual covariances, if given)."""
+    common = mats["lambda"] @ mats["psi"] @ mats["lambda"].T
+    return common + mats["theta"] if "theta" in mats else common
+
+
+def _location(mats: dict[str, np.ndarray]) -> np.ndarray:
+    """nu + Lambda alpha (nu = 0 unless given)."""
+    shift = mats["lambda"] @ mats["alpha"]
+    return shift + mats["nu"] if "nu" in mats else shift
+
+
+def scaled_delta_implied(mats: dict[str, np.ndarray], item: np.ndarray) -> np.ndarray:
+    """Implied ``[delta_i (tau_ik - nu_i - lambda_i' alpha), delta_i delta_j Sigma_ij]``.
+
+    ``mats`` holds ``lambda, psi, tau, alpha, delta`` and optionally ``nu`` and ``theta``
+    (off-diagonal residual covariances, zero diagonal); ``item[k]`` is the item of
+    threshold ``k``. Statistics in the order of the sample statistics vector.
+    """
+    rows, cols = _pairs(mats["lambda"].shape[0])
+    delta = mats["delta"]
+    tau = delta[item] * (mats["tau"] - _location(mats)[item])
+    corr = delta[rows] * delta[cols] * _common(mats)[rows, cols]
+    return np.concatenate([tau, corr])
+
+
+def scaled_delta_derivatives(mats: dict[str, np.ndarray], item: np.ndarray
+                             ) -> dict[str, np.ndarray]:
+    """Derivatives of :func:`scaled_delta_implied` w.r.t. the matrix elements.
+
+    Keys ``lambda`` (column ``i*m + f``), ``psi`` (column ``f*m + g``), ``tau``, ``alpha``,
+    ``delta``, ``nu`` (column per item) and ``theta`` (column per item pair, in the order of
+    the correlations).
+    """
+    lam, psi, delta, alpha = mats["lambda"], mats["psi"], mats["delta"], mats["alpha"]
+    p, m = lam.shape
+    nth = item.size
+    rows, cols = _pairs(p)
+    base = delta_implied_derivatives(lam, psi, nth)
+    scale = np.concatenate([np.ones(nth), delta[rows] * delta[cols]])[:, None]
+    d_lambda, d_psi = base["lambda"] * scale, base["psi"] * scale
+    th = np.arange(nth)
+    for f in range(m):  # thresholds move with the latent means: -delta_i alpha_f
+        d_lambda[th, item * m + f] = -delta[item] * alpha[f]
+    d_tau = np.zeros((nth + rows.size, nth))
+    d_tau[th, th] = delta[item]
+    d_alpha = np.zeros((nth + rows.size, m))
+    d_alpha[:nth] = -delta[item][:, None] * lam[item]
+    d_nu = np.zeros((nth + rows.size, p))
+    d_nu[th, item] = -delta[item]
+    common = _common(mats)[rows, cols]
+    d_delta = np.zeros((nth + rows.size, p))
+    d_delta[th, item] = mats["tau"] - _location(mats)[item]
+    pair = nth + np.arange(rows.size)
+    d_delta[pair, rows] += delta[cols] * common
+    d_delta[pair, cols] += delta[rows] * common
+    d_theta = np.zeros((nth + rows.size, rows.size))
+    d_theta[pair, np.arange(rows.size)] = delta[rows] * delta[cols]
+    return {"lambda": d_lambda, "psi": d_psi, "tau": d_tau, "alpha": d_alpha,
+            "delta": d_delta, "nu": d_nu, "theta": d_theta}
 
 
 @dataclass(frozen=True)
@@ -87,13 +150,7 @@ class MultiGroupSimpleStructureModel:
         return mats
 
     def _group_implied(self, mats: dict[str, np.ndarray]) -> np.ndarray:
-        rows, cols = _pairs(len(self.items))
-        item = np.array(self.threshold_item)
-        shift = mats["lambda"] @ mats["alpha"]
-        tau = mats["delta"][item] * (mats["tau"] - shift[item])
-        common = mats["lambda"] @ mats["psi"] @ mats["lambda"].T
-        corr = mats["delta"][rows] * mats["delta"][cols] * common[rows, cols]
-        return np.concatenate([tau, corr])
+        return scaled_delta_implied(mats, np.array(self.threshold_item))
 
     def implied(self, theta: np.ndarray) -> np.ndarray:
         """Implied statistics of all groups, stacked in ``group_labels`` order."""
@@ -101,29 +158,7 @@ class MultiGroupSimpleStructureModel:
                                for g in range(len(self.group_labels))])
 
     def _group_derivatives(self, mats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        lam, psi, delta, alpha = mats["lambda"], mats["psi"], mats["delta"], mats["alpha"]
-        p, m = lam.shape
-        item = np.array(self.threshold_item)
-        nth = item.size
-        rows, cols = _pairs(p)
-        base = delta_implied_derivatives(lam, psi, nth)
-        scale = np.concatenate([np.ones(nth), delta[rows] * delta[cols]])[:, None]
-        d_lambda, d_psi = base["lambda"] * scale, base["psi"] * scale
-        th = np.arange(nth)
-        for f in range(m):  # thresholds move with the latent means: -delta_i alpha_f
-            d_lambda[th, item * m + f] = -delta[item] * alpha[f]
-        d_tau = np.zeros((nth + rows.size, nth))
-        d_tau[th, th] = delta[item]
-        d_alpha = np.zeros((nth + rows.size, m))
-        d_alpha[:nth] = -delta[item][:, None] * lam[item]
-        common = (lam @ psi @ lam.T)[rows, cols]
-        d_delta = np.zeros((nth + rows.size, p))
-        d_delta[th, item] = mats["tau"] - (lam @ alpha)[item]
-        pair = nth + np.arange(rows.size)
-        d_delta[pair, rows] += delta[cols] * common
-        d_delta[pair, cols] += delta[rows] * common
-        return {"lambda": d_lambda, "psi": d_psi, "tau": d_tau, "alpha": d_alpha,
-                "delta": d_delta}
+        return scaled_delta_derivatives(mats, np.array(self.threshold_item))
 
     def jacobian(self, theta: np.ndarray) -> np.ndarray:
         """d implied / d theta, groups stacked by rows."""

@@ -11,7 +11,7 @@ import pandas as pd
 __all__ = ["summary_text"]
 
 _SECTIONS = [("Latent Variables:", "=~"), ("Covariances:", "cov"), ("Intercepts:", "~1"),
-             ("Variances:", "var")]
+             ("Thresholds:", "|"), ("Variances:", "var"), ("Scales y*:", "~*~")]
 
 
 def _num(value: float, digits: int) -> str:
@@ -41,6 +41,8 @@ def _fit_block(res, digits: int) -> list[str]:
            row("P-value (Chi-square)", "pvalue", "pvalue_scaled")]
     if scaled:
         out.append(_line("Scaling correction factor", ["", fm["chisq_scaling_factor"]], digits))
+    if "chisq_shift_parameter" in fm.index:
+        out.append(_line("Shift parameter", ["", fm["chisq_shift_parameter"]], digits))
     out += ["", "Model Test Baseline Model:",
             row("Test statistic", "baseline_chisq", "baseline_chisq_scaled"),
             row("Degrees of freedom", "baseline_df", "baseline_df_scaled"),
@@ -51,12 +53,14 @@ def _fit_block(res, digits: int) -> list[str]:
     if robust:
         out += [_line("Robust Comparative Fit Index (CFI)", ["", fm["cfi_robust"]], digits),
                 _line("Robust Tucker-Lewis Index (TLI)", ["", fm["tli_robust"]], digits)]
-    out += ["", "Loglikelihood and Information Criteria:",
-            _line("Loglikelihood user model (H0)", [fm["logl"]], digits),
-            _line("Loglikelihood unrestricted model (H1)", [fm["unrestricted_logl"]], digits),
-            _line("Akaike (AIC)", [fm["aic"]], digits),
-            _line("Bayesian (BIC)", [fm["bic"]], digits),
-            "", "Root Mean Square Error of Approximation:",
+    if "logl" in fm.index:
+        out += ["", "Loglikelihood and Information Criteria:",
+                _line("Loglikelihood user model (H0)", [fm["logl"]], digits),
+                _line("Loglikelihood unrestricted model (H1)", [fm["unrestricted_logl"]],
+                      digits),
+                _line("Akaike (AIC)", [fm["aic"]], digits),
+                _line("Bayesian (BIC)", [fm["bic"]], digits)]
+    out += ["", "Root Mean Square Error of Approximation:",
             row("RMSEA", "rmsea", "rmsea_scaled"),
             row("90 Percent confidence interval - lower", "rmsea_ci_lower",
                 "rmsea_ci_lower_scaled"),
@@ -76,8 +80,8 @@ def _fit_block(res, digits: int) -> list[str]:
 def _section_rows(est: pd.DataFrame, kind: str, lvs: set[str]) -> pd.DataFrame:
     if kind == "=~":
         return est[est["op"] == "=~"]
-    if kind == "~1":
-        return est[est["op"] == "~1"]
+    if kind in ("~1", "|", "~*~"):
+        return est[est["op"] == kind]
     same = est["lhs"] == est["rhs"]
     return est[(est["op"] == "~~") & (same if kind == "var" else ~same)]
 
@@ -97,6 +101,8 @@ def _estimates_block(est: pd.DataFrame, digits: int, lvs: set[str]) -> list[str]
                 out.append(f"  {r['lhs']} {r['op']}")
                 lhs_prev = r["lhs"]
             name = r["rhs"] if kind in ("=~", "cov") else r["lhs"]
+            if kind == "|":
+                name = f"{r['lhs']}|{r['rhs']}"
             name = "    " + name
             if r["label"]:
                 name = f"{name} ({r['label']})"
@@ -114,7 +120,8 @@ def summary_text(res, digits: int = 3) -> str:
     out = [f"werkalliantie_stats CFA {status} after {state.iterations} iterations", "",
            _line("Estimator", [res.estimator], digits),
            _line("Missing data", [res.missing], digits),
-           _line("Number of model parameters", [f"{state.model.npar:d}"], digits), ""]
+           _line("Number of model parameters",
+                 [f"{int(res.fit_measures.get('npar', state.model.npar)):d}"], digits), ""]
     if len(res.group_labels) > 1:
         out += [_line(f"Number of observations per group: {lab}", [f"{n:d}"], digits)
                 for lab, n in zip(res.group_labels, res.n_obs, strict=True)]

@@ -59,6 +59,9 @@ class CFAResult(ResultMixin):
         Whether the optimiser met its convergence criterion.
     ci_level : float
         Level of ``ci_lower``/``ci_upper``.
+    dwls_fit : DWLSResult or None
+        For ``estimator="WLSMV"``: the underlying DWLS fit (used by the scaled difference
+        test of nested ordinal models).
 
     Examples
     --------
@@ -89,6 +92,7 @@ class CFAResult(ResultMixin):
     state: FitState = field(repr=False, default=None)  # type: ignore[assignment]
     case_index: tuple = field(repr=False, default=())
     model_text: str = field(repr=False, default="")
+    dwls_fit: object = field(repr=False, default=None, compare=False)
     _title = "Confirmatory factor analysis"
 
     def to_frame(self) -> pd.DataFrame:
@@ -134,6 +138,7 @@ class CFAResult(ResultMixin):
         Rows with ``mi`` below ``minimum_mi`` are dropped; ``sort=True`` orders by
         decreasing ``mi``. See :mod:`~werkalliantie_stats.psychometrics.cfa.modindices`.
         """
+        self._require_ml("modification_indices")
         from .modindices import modification_indices
         out = modification_indices(self.state)
         out = out[~(out["mi"] < minimum_mi)]
@@ -146,6 +151,7 @@ class CFAResult(ResultMixin):
 
         Indexed like the input rows; with groups, a ``group`` column is added.
         """
+        self._require_ml("factor_scores")
         from .scores import factor_scores
         frames = []
         for g, (scores, index) in enumerate(zip(factor_scores(self.state), self.case_index,
@@ -162,8 +168,16 @@ class CFAResult(ResultMixin):
         ``observed=True`` divides by the sample variance of the sum score (semTools'
         default ``obs.var=TRUE``); ``False`` by the model-implied variance.
         """
+        self._require_ml("composite_reliability")
         from .scores import composite_reliability
         return composite_reliability(self.state, observed)
+
+    def _require_ml(self, method: str) -> None:
+        if self.estimator == "WLSMV":
+            raise ValueError(f"CFAResult.{method}: defined here for ML/MLR fits of "
+                             "continuous indicators; this model was fitted with "
+                             "estimator='WLSMV' (ordered items). Refit with estimator='MLR' "
+                             "to treat the items as continuous.")
 
     def summary(self, digits: int = 3) -> str:
         """Text like lavaan's ``summary(fit, fit.measures=TRUE, standardized=TRUE)``."""
