@@ -1,0 +1,193 @@
+"""``python -m benchmarks``: every operation of ours next to its peers, in one run.
+
+    python -m benchmarks [--quick] [--only NAME ...] [--scaling] [--no-r]
+                         [--out benchmarks/results]
+
+Prints the side-by-side table (and with ``--scaling`` the growth table) and writes
+``latest.md``, ``latest.csv`` (one row per implementation and operation),
+``latest.json`` (the same plus machine and versions) and, with ``--scaling``,
+``scaling.csv`` into ``--out``. ratio = peer / ours: above 1 we are faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import shlex
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import pin_threads  # noqa: E402  (sets the thread variables first)
+
+THREADS = pin_threads()
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from benchmarks import _harness as h  # noqa: E402
+from benchmarks._environment import environment  # noqa: E402
+
+AREAS = ("psychometrics_factor", "psychometrics_reliability", "cfa", "cfa_ordinal",
+         "outcomes_binary", "outcomes_survival", "simulate", "pipeline")
+# Sizes of the scaling runs by kind of area: (n series at p = 20, p series at fixed n).
+ITEM_N = {False: (267, 2_670, 26_700), True: (267, 2_670)}
+ITEM_P = {False: (20, 40, 80), True: (20, 40)}
+ITEM_P_AT_N = {False: 2_670, True: 267}
+RECORD_N = {False: (267, 2_670, 26_700, 267_000, 1_000_000), True: (267, 2_670, 26_700)}
+DYAD_N = {False: (267, 2_670, 26_700), True: (267, 2_670)}
+CAP_SECONDS = {False: 60.0, True: 10.0}  # a point slower than this ends its series
+SCALING_SETTINGS = h.Settings(budget=1.0, max_repeats=5, min_repeats=1)
+DEFAULT_OUT = Path(__file__).resolve().parent / "results"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer draws and repeats, smaller scaling sizes (< ~2 min)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", default=None,
+                        help=f"areas (or parts of their names) to run: {', '.join(AREAS)}")
+    parser.add_argument("--scaling", action="store_true", help="also run the growth table")
+    parser.add_argument("--no-r", action="store_true", help="skip the R peers")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    args = parser.parse_args(argv)
+    if args.only:
+        unknown = [name for name in args.only if not any(name in a for a in AREAS)]
+        if unknown:
+            parser.error(f"--only: unknown area {unknown[0]!r}; choose from {', '.join(AREAS)}")
+    return args
+
+
+def selected_areas(only: list[str] | None) -> list[str]:
+    if not only:
+        return list(AREAS)
+    return [a for a in AREAS if any(name in a for name in only)]
+
+
+def area_module(area: str):
+    return importlib.import_module(f"benchmarks.bench_{area}")
+
+
+# ---------------------------------------------------------------- scaling
+def _series(module, quick: bool) -> list[tuple[str, int, int]]:
+    """(series, n, p) points of an area: n grows, then items grow."""
+    kind = getattr(module, "SCALING", None)
+    if kind == "items":
+        return ([("n", n, 20) for n in ITEM_N[quick]]
+                + [("items", ITEM_P_AT_N[quick], p) for p in ITEM_P[quick][1:]])
+    if kind == "records":
+        return [("n", n, 0) for n in RECORD_N[quick]]
+    if kind == "dyads":
+        return [("n", n, 20) for n in DYAD_N[quick]]
+    return []
+
+
+def run_scaling(areas: list[str], quick: bool, log) -> pd.DataFrame:
+    rows, stopped = [], set()
+    for area in areas:
+        module = area_module(area)
+        for series, n, p in _series(module, quick):
+            log(f"  scaling {area}: n = {n}, items = {p}")
+            for case in module.scaling_cases(n, p, quick):
+                key = (area, case.op)
+                if key in stopped:
+                    continue
+                row = h._time_python(case, "ours", case.ours, False, SCALING_SETTINGS)
+                if np.isfinite(row["median_s"]) and row["median_s"] < CAP_SECONDS[quick]:
+                    row["peak_mb"] = h.peak_memory_mb(case.ours)
+                else:
+                    stopped.add(key)
+                rows.append({**row, "series": series, "size": n if series == "n" else p})
+    return pd.DataFrame(rows)
+
+
+def growth_table(scaling: pd.DataFrame) -> pd.DataFrame:
+    """One row per operation and series: time at each size, exponent, peak memory."""
+    out = []
+    for (area, op, series), g in scaling.groupby(["area", "op", "series"], sort=False):
+        if series == "items":  # the p = 20 point of the items series is in the n series
+            g = pd.concat([scaling[(scaling.area == area) & (scaling.op == op)
+                                   & (scaling.series == "n") & (scaling.n == g.n.iloc[0])]
+                           .assign(size=20), g])
+        row = {"area": area, "op": op, "grows": series}
+        for _, point in g.iterrows():
+            row[f"{series}={point['size']:,}"] = point["median_s"]
+        row["exponent"] = h.growth_exponent(g["size"].to_numpy(float),
+                                            g["median_s"].to_numpy(float))
+        last = g[np.isfinite(g["peak_mb"])]
+        row["peak MB (largest)"] = last["peak_mb"].iloc[-1] if len(last) else math.nan
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------- output
+def print_side_by_side(table: pd.DataFrame) -> None:
+    print(f"{'op':<58} | {'ours (s)':>9} | {'peer':<36} | {'peer (s)':>9} | {'ratio':>6}")
+    print("-" * 130)
+    for _, r in table.iterrows():
+        print(f"{r['op'][:58]:<58} | {h.fmt_seconds(r['ours_s']):>9} | {r['peer'][:36]:<36} "
+              f"| {h.fmt_seconds(r['peer_s']):>9} | {h.fmt_ratio(r['ratio']):>6}"
+              + (f"  ({r['note'][:90]})" if r["note"] else ""))
+
+
+def markdown_report(env: dict, table: pd.DataFrame, growth: pd.DataFrame | None) -> str:
+    lines = ["# Benchmark results", "",
+             f"- date: {env['date']}", f"- command: `{env['command']}`",
+             "- machine: " + ", ".join(f"{k}: {v}" for k, v in env["machine"].items()),
+             f"- {env['threads']}",
+             "- Python: " + ", ".join(f"{k} {v}" for k, v in env["python"].items()),
+             "- R: " + ", ".join(f"{k} {v}" for k, v in env["r"].items()),
+             "", "## Side by side", "",
+             "Median wall time in seconds; ratio = peer / ours (above 1: ours is faster). "
+             "R is timed inside R (system.time), start-up and package loading excluded.", "",
+             h.markdown_table(table.drop(columns="area"),
+                              {"ours_s": h.fmt_seconds, "peer_s": h.fmt_seconds,
+                               "ratio": h.fmt_ratio})]
+    if growth is not None and not growth.empty:
+        fmts = {c: h.fmt_seconds for c in growth.columns if "=" in c}
+        fmts.update({"exponent": lambda v: "-" if not np.isfinite(v) else f"{v:.2f}",
+                     "peak MB (largest)": lambda v: "-" if not np.isfinite(v) else f"{v:.0f}"})
+        lines += ["", "## Scaling (ours)", "",
+                  "Median seconds at each size; exponent = slope of log time on log size; "
+                  "peak MB = tracemalloc peak of Python/numpy allocations during one call at "
+                  "the largest size run. A blank cell: the series stopped after a point "
+                  "took longer than the cap.", "",
+                  h.markdown_table(growth.drop(columns="area"), fmts)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
+    settings = h.QUICK if args.quick else h.FULL
+    areas = selected_areas(args.only)
+    start = time.perf_counter()
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    env = environment(command.strip(), h.r_available() and not args.no_r, THREADS)
+    cases = [c for a in areas for c in area_module(a).cases(args.quick)]
+    rows = h.run_cases(cases, settings, with_r=not args.no_r, log=log)
+    table = h.side_by_side(rows)
+    growth = run_scaling(areas, args.quick, log) if args.scaling else None
+    growth_tab = growth_table(growth) if growth is not None and len(growth) else None
+    print(f"{env['threads']}; ratio = peer / ours (> 1: ours faster)")
+    print_side_by_side(table)
+    if growth_tab is not None:
+        print()
+        print(growth_tab.drop(columns="area").to_string(index=False, float_format="%.4g"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.md").write_text(markdown_report(env, table, growth_tab))
+    rows.to_csv(args.out / "latest.csv", index=False)
+    payload = {"environment": env, "rows": rows.to_dict("records")}
+    if growth is not None:
+        growth.to_csv(args.out / "scaling.csv", index=False)
+        payload["scaling"] = growth.to_dict("records")
+    h.write_json(args.out / "latest.json", payload)
+    log(f"done in {time.perf_counter() - start:.0f} s; results in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
