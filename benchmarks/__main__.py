@@ -22,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import pin_threads  # noqa: E402  (sets the thread variables first)
+from benchmarks import pin_threads
 
 THREADS = pin_threads()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -63,7 +63,7 @@ def environment(command: str, r_available: bool, threads: str) -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "command": command,
             "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(), "memory": _memory(),
                         "platform": platform.platform(),
