@@ -40,7 +40,8 @@ ITEM_P = {False: (20, 40, 80), True: (20, 40)}
 ITEM_P_AT_N = {False: 2_670, True: 267}
 RECORD_N = {False: (267, 2_670, 26_700, 267_000, 1_000_000), True: (267, 2_670, 26_700)}
 DYAD_N = {False: (267, 2_670, 26_700), True: (267, 2_670)}
-CAP_SECONDS = {False: 60.0, True: 10.0}  # a point slower than this ends its series
+CAP_SECONDS = {False: 180.0, True: 15.0}  # points predicted slower are left out
+MEMORY_BELOW = {False: 30.0, True: 5.0}  # no tracemalloc re-run for slower points
 SCALING_SETTINGS = h.Settings(budget=1.0, max_repeats=5, min_repeats=1)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -86,22 +87,42 @@ def _series(module, quick: bool) -> list[tuple[str, int, int]]:
     return []
 
 
+def _predicted(history: list[tuple[int, float]], size: int) -> float:
+    """Time expected at ``size`` from the series so far (exponent at least 1)."""
+    if not history:
+        return 0.0
+    sizes, times = map(np.array, zip(*history, strict=True))
+    slope = h.growth_exponent(sizes.astype(float), times) if len(history) > 1 else 1.0
+    return float(times[-1] * (size / sizes[-1]) ** max(slope if np.isfinite(slope) else 1, 1))
+
+
+def _scaling_point(case, series: str, size: int, quick: bool) -> dict:
+    row = h._time_python(case, "ours", case.ours, False, SCALING_SETTINGS)
+    if np.isfinite(row["median_s"]) and row["median_s"] < MEMORY_BELOW[quick]:
+        row["peak_mb"] = h.peak_memory_mb(case.ours)
+    return {**row, "series": series, "size": size}
+
+
 def run_scaling(areas: list[str], quick: bool, log) -> pd.DataFrame:
-    rows, stopped = [], set()
+    """Ours at growing sizes; a point predicted to exceed the cap is left out (noted)."""
+    rows, history = [], {}
     for area in areas:
         module = area_module(area)
         for series, n, p in _series(module, quick):
+            size = n if series == "n" else p
             log(f"  scaling {area}: n = {n}, items = {p}")
             for case in module.scaling_cases(n, p, quick):
-                key = (area, case.op)
-                if key in stopped:
+                past = history.setdefault((area, case.op, series), [])
+                expected = _predicted(past, size)
+                if expected > CAP_SECONDS[quick]:
+                    rows.append({**h._row(case, "ours", math.nan, 0,
+                                          f"skipped: predicted {expected:.0f} s"),
+                                 "series": series, "size": size})
                     continue
-                row = h._time_python(case, "ours", case.ours, False, SCALING_SETTINGS)
-                if np.isfinite(row["median_s"]) and row["median_s"] < CAP_SECONDS[quick]:
-                    row["peak_mb"] = h.peak_memory_mb(case.ours)
-                else:
-                    stopped.add(key)
-                rows.append({**row, "series": series, "size": n if series == "n" else p})
+                row = _scaling_point(case, series, size, quick)
+                rows.append(row)
+                if np.isfinite(row["median_s"]):
+                    past.append((size, row["median_s"]))
     return pd.DataFrame(rows)
 
 
@@ -113,13 +134,15 @@ def growth_table(scaling: pd.DataFrame) -> pd.DataFrame:
             g = pd.concat([scaling[(scaling.area == area) & (scaling.op == op)
                                    & (scaling.series == "n") & (scaling.n == g.n.iloc[0])]
                            .assign(size=20), g])
-        row = {"area": area, "op": op, "grows": series}
-        for _, point in g.iterrows():
-            row[f"{series}={point['size']:,}"] = point["median_s"]
+        grows = "n" if series == "n" else f"items (n = {g.n.iloc[-1]:,})"
+        times = ", ".join(f"{int(pt['size']):,}: {h.fmt_seconds(pt['median_s'])}"
+                          for _, pt in g.iterrows())
+        row = {"area": area, "op": op, "grows": grows, "seconds at each size": times}
         row["exponent"] = h.growth_exponent(g["size"].to_numpy(float),
                                             g["median_s"].to_numpy(float))
-        last = g[np.isfinite(g["peak_mb"])]
-        row["peak MB (largest)"] = last["peak_mb"].iloc[-1] if len(last) else math.nan
+        measured = g[np.isfinite(g["peak_mb"])]
+        row["peak MB"] = measured["peak_mb"].iloc[-1] if len(measured) else math.nan
+        row["peak at"] = f"{measured['size'].iloc[-1]:,}" if len(measured) else "-"
         out.append(row)
     return pd.DataFrame(out)
 
@@ -148,14 +171,16 @@ def markdown_report(env: dict, table: pd.DataFrame, growth: pd.DataFrame | None)
                               {"ours_s": h.fmt_seconds, "peer_s": h.fmt_seconds,
                                "ratio": h.fmt_ratio})]
     if growth is not None and not growth.empty:
-        fmts = {c: h.fmt_seconds for c in growth.columns if "=" in c}
-        fmts.update({"exponent": lambda v: "-" if not np.isfinite(v) else f"{v:.2f}",
-                     "peak MB (largest)": lambda v: "-" if not np.isfinite(v) else f"{v:.0f}"})
+        fmts = ({"exponent": lambda v: "-" if not np.isfinite(v) else f"{v:.2f}",
+                     "peak MB": lambda v: "-" if not np.isfinite(v) else f"{v:.0f}"})
         lines += ["", "## Scaling (ours)", "",
-                  "Median seconds at each size; exponent = slope of log time on log size; "
-                  "peak MB = tracemalloc peak of Python/numpy allocations during one call at "
-                  "the largest size run. A blank cell: the series stopped after a point "
-                  "took longer than the cap.", "",
+                  "Median seconds at each size (size: seconds); exponent = slope of log time "
+                  "on log size; peak MB = tracemalloc peak of Python/numpy allocations during "
+                  "one extra call, at the largest size ('peak at') whose call took under "
+                  f"{MEMORY_BELOW[False]:.0f} s "
+                  "(a traced re-run of slower points would double their cost). '-': the point "
+                  f"was left out because the fitted growth predicted more than "
+                  f"{CAP_SECONDS[False]:.0f} s.", "",
                   h.markdown_table(growth.drop(columns="area"), fmts)]
     return "\n".join(lines) + "\n"
 

@@ -65,7 +65,7 @@ def _simulated_outcomes(n: int) -> pd.DataFrame:
     scores = pd.DataFrame({s: client[[f"{s}{i}" for i in range(1, 6)]].mean(axis=1)
                            for s in SUBSCALES})
     frame = supervision.join(scores, on="dyad_id")
-    keep = ["dyad_id", "officer_id", "event", "event_day", "dropout", "rearrest",
+    keep = ["dyad_id", "officer_id", "gender", "event", "event_day", "dropout", "rearrest",
             *PREDICTORS]
     frame = frame[keep].dropna().reset_index(drop=True)
     frame["rearrest_first"] = (frame["event"] == "rearrest").astype(int)
