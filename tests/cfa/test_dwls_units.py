@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from werkalliantie_stats.exceptions import ConvergenceWarning
-from werkalliantie_stats.psychometrics.cfa._bvn import bvn_cdf, bvn_pdf
+from werkalliantie_stats.psychometrics._bivariate_normal import bvn_cdf, bvn_pdf
 from werkalliantie_stats.psychometrics.cfa.dwls import fit_dwls, scaled_shifted_test
 from werkalliantie_stats.psychometrics.cfa.ordinal import (
     delta_implied,

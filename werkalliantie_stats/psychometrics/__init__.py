@@ -1,5 +1,5 @@
 """Psychometrics of item sets: correlations, factorability, factor retention, EFA, omega,
-reliability, item analysis and rater agreement.
+reliability, item analysis, rater agreement, and confirmatory factor analysis (``cfa``).
 
 Every function takes a DataFrame of items (column names are kept in every output) and
 returns a frozen result with ``.summary()`` and ``.to_frame()``.
@@ -8,6 +8,14 @@ returns a frozen result with ``.summary()`` and ``.to_frame()``.
 from __future__ import annotations
 
 from .agreement import AgreementResult, rater_agreement
+from .cfa import (
+    CFAResult,
+    InvarianceResult,
+    cfa,
+    instrument_model,
+    longitudinal_invariance,
+    measurement_invariance,
+)
 from .correlation import PearsonResult, PolychoricResult, pearson, polychoric
 from .efa import EFAResult, efa
 from .factorability import BartlettResult, KMOResult, bartlett_sphericity, kmo
@@ -23,9 +31,11 @@ __all__ = [
     "AgreementResult",
     "AlphaResult",
     "BartlettResult",
+    "CFAResult",
     "EFAResult",
     "GuttmanResult",
     "IccResult",
+    "InvarianceResult",
     "ItemAnalysisResult",
     "KMOResult",
     "MAPResult",
@@ -36,14 +46,18 @@ __all__ = [
     "ReliabilityTable",
     "SplitHalfResult",
     "bartlett_sphericity",
+    "cfa",
     "client_officer_agreement",
     "cronbach_alpha",
     "efa",
     "guttman",
     "icc",
+    "instrument_model",
     "item_analysis",
     "kmo",
+    "longitudinal_invariance",
     "map_test",
+    "measurement_invariance",
     "omega",
     "parallel_analysis",
     "pearson",

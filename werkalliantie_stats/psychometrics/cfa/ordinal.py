@@ -30,7 +30,7 @@ from ...exceptions import (
     EmptyCategoryWarning,
     NonPositiveDefiniteWarning,
 )
-from ._bvn import bvn_cdf, bvn_pdf
+from .._bivariate_normal import bvn_cdf, bvn_pdf
 
 __all__ = [
     "GroupedOrdinalSampleStats",

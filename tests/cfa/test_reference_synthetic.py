@@ -1,0 +1,56 @@
+"""The four-factor model of the synthetic study (wave 1) against lavaan.
+
+R: tests/reference/cfa/make_synthetic_fixtures.R (ML and MLR listwise, ML with FIML;
+paired client/officer invariance with measEq.syntax and FIML).
+"""
+
+from __future__ import annotations
+
+import pytest
+from cfa_helpers import (
+    BRIEF_FIT_KEYS,
+    ROBUST_FIT_KEYS,
+    assert_estimates_match,
+    assert_fit_matches,
+    load_synthetic_wave1,
+    reference,
+)
+
+from werkalliantie_stats.instrument import load_instrument
+from werkalliantie_stats.psychometrics.cfa import cfa, instrument_model, longitudinal_invariance
+
+
+@pytest.fixture(scope="module")
+def client():
+    q = load_synthetic_wave1()
+    return q[q["rater"] == "client"]
+
+
+@pytest.mark.parametrize("case, kwargs", [("ml", {}), ("mlr", {"estimator": "MLR"}),
+                                          ("fiml", {"missing": "fiml"})])
+def test_four_factor_model_matches_lavaan(client, case, kwargs):
+    ref = reference("synthetic_client.json")[case]
+    res = cfa(client, instrument_model(load_instrument()), **kwargs)
+    assert res.n_obs == (ref["ntotal"],)
+    keys = BRIEF_FIT_KEYS + (ROBUST_FIT_KEYS if case == "mlr" else [])
+    assert_fit_matches(res.fit_measures, ref["fit_measures"], keys)
+    assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=2e-5)
+
+
+def test_paired_client_officer_invariance_matches_measeq(client):
+    """semTools::measEq.syntax(longFacNames = ...) + cfa(missing = "ml"), 4 steps, lavTestLRT."""
+    q = load_synthetic_wave1()
+    items = [f"{p}{i}" for p in ("com", "bin", "ver", "str") for i in range(1, 6)]
+    officer = q[q["rater"] == "officer"][["dyad_id", *items]]
+    wide = client[["dyad_id", *items]].merge(officer, on="dyad_id",
+                                             suffixes=("_client", "_officer"))
+    res = longitudinal_invariance(wide, load_instrument(),
+                                  {"client": "_client", "officer": "_officer"}, missing="fiml")
+    ref = reference("synthetic_paired_fiml.json")
+    for step in ("configural", "metric", "scalar", "strict"):
+        assert_fit_matches(res.fits[step].fit_measures, ref[step]["fit_measures"],
+                           BRIEF_FIT_KEYS)
+        assert_estimates_match(res.fits[step].estimates, ref[step], est_tol=1e-4, se_tol=1e-4)
+    for step, row in zip(("metric", "scalar", "strict"), ref["lrt"][1:], strict=True):
+        assert res.table.loc[step, "chisq_diff"] == pytest.approx(row["Chisq diff"], rel=1e-5)
+        assert res.table.loc[step, "pvalue_diff"] == pytest.approx(row["Pr(>Chisq)"], rel=1e-4)

@@ -1,0 +1,162 @@
+"""The public entry point :func:`cfa`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from werkalliantie_stats._validation import check_columns, check_frame, numeric_frame
+
+from .engine import baseline_table, baseline_test, fit_model
+from .fit import fit_measures, srmr
+from .partable import ModelSpec, build_partable, check_model_columns, model_variables
+from .results import CFAResult, estimates_frame, r_squared_frame
+from .syntax import parse_model
+
+__all__ = ["cfa"]
+
+_ESTIMATORS = ("ML", "MLR")
+_MISSING = ("listwise", "fiml")
+
+
+def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, str]:
+    est = str(estimator).upper()
+    if est not in _ESTIMATORS:
+        raise ValueError(f"cfa: `estimator` must be one of {list(_ESTIMATORS)}, got "
+                         f"{estimator!r} (ordered items: see the WLSMV estimator)")
+    miss = {"ml": "fiml", "fiml": "fiml", "listwise": "listwise"}.get(str(missing).lower())
+    if miss is None:
+        raise ValueError(f"cfa: `missing` must be one of {list(_MISSING)}, got {missing!r}")
+    if not 0 < ci_level < 1:
+        raise ValueError(f"cfa: `ci_level` must lie in (0, 1), got {ci_level!r}")
+    return est, miss
+
+
+def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, missing: str,
+                 func: str = "cfa") -> tuple[list[np.ndarray], tuple, tuple]:
+    """Per-group item arrays (listwise deletion unless FIML), group labels, row labels."""
+    if all(pd.api.types.is_numeric_dtype(data[c]) for c in ov_names):
+        y = data[ov_names].to_numpy(dtype=float)
+    else:
+        y = numeric_frame(data, func, ov_names).to_numpy(dtype=float)
+    if group is None:
+        labels, codes = (None,), np.zeros(len(data), dtype=int)
+    else:
+        check_columns(data, [group], func)
+        keys = data[group]
+        labels = tuple(pd.unique(keys.dropna()))
+        if len(labels) < 2:
+            raise ValueError(f"{func}: `group` column {group!r} has {len(labels)} distinct "
+                             f"value(s), e.g. {labels[:1]!r}; need at least two groups")
+        codes = keys.map({k: i for i, k in enumerate(labels)}).to_numpy()
+    keep = ~pd.isna(codes)
+    keep &= ~np.isnan(y).any(axis=1) if missing == "listwise" else ~np.isnan(y).all(axis=1)
+    groups = [y[keep & (codes == g)] for g in range(len(labels))]
+    index = tuple(data.index[keep & (codes == g)] for g in range(len(labels)))
+    for label, arr in zip(labels, groups, strict=False):
+        if arr.shape[0] <= len(ov_names):
+            raise ValueError(f"{func}: group {label!r} has {arr.shape[0]} usable cases for "
+                             f"{len(ov_names)} indicators; need more cases than indicators")
+    return groups, labels, index
+
+
+def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | None = None,
+        group_equal: Sequence[str] = (), group_partial: Sequence[str] = (),
+        std_lv: bool = False, missing: str = "listwise", meanstructure: bool | None = None,
+        ci_level: float = 0.95) -> CFAResult:
+    """Confirmatory factor analysis by maximum likelihood, as lavaan's ``cfa()``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per case; the model's indicators are matched to columns by name.
+    model : str
+        lavaan-style model text: ``f =~ x1 + x2``, ``x1 ~~ x2``, ``x1 ~ 1``, with
+        modifiers ``a*x`` (label/equality), ``1*x`` (fixed), ``NA*x`` (free),
+        ``start(0.5)*x`` and per-group vectors ``c(a, b)*x``.
+    estimator : {"ML", "MLR"}
+        ``"MLR"``: ML estimates with Huber-White standard errors and the
+        Yuan-Bentler scaled test (lavaan ``estimator="MLR"``).
+    group : str, optional
+        Column defining groups, fitted jointly (group order: first appearance).
+    group_equal : sequence of str
+        Cross-group equalities: ``"loadings", "intercepts", "means", "residuals",
+        "residual.covariances", "lv.variances", "lv.covariances"``.
+    group_partial : sequence of str
+        Parameters exempt from ``group_equal``, e.g. ``("f=~x2", "x3~1")``.
+    std_lv : bool
+        Identify factors by unit variance (all loadings free) instead of a marker.
+    missing : {"listwise", "fiml"}
+        ``"fiml"``: casewise (full-information) likelihood, lavaan ``missing="ml"``.
+    meanstructure : bool, optional
+        Model intercepts; default True with groups or FIML, else False.
+    ci_level : float
+        Level of the Wald confidence intervals.
+
+    Returns
+    -------
+    CFAResult
+
+    Notes
+    -----
+    With ``Sigma = Lambda Psi Lambda' + Theta`` and ``mu = nu + Lambda alpha`` per group
+    the estimates minimise
+    ``F = sum_g (n_g/N) [log|Sigma_g| + tr(S_g Sigma_g^-1) - log|S_g| - p
+    + (ybar_g - mu_g)' Sigma_g^-1 (ybar_g - mu_g)]`` (sample covariances with
+    divisor n); ``chisq = N F``. Standard errors come from the expected information
+    (complete data), the observed information (FIML) or the sandwich (MLR).
+
+    References
+    ----------
+    1. Joreskog, K. G. (1969). A general approach to confirmatory maximum likelihood
+       factor analysis. Psychometrika, 34, 183-202.
+    2. Rosseel, Y. (2012). lavaan: An R package for structural equation modeling.
+       Journal of Statistical Software, 48(2), 1-36.
+    3. Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean
+       and covariance structure analysis with nonnormal missing data. Sociological
+       Methodology, 30, 165-200.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(300, 1))
+    >>> data = pd.DataFrame(f @ [[0.8, 0.7, 0.6, 0.5]] + rng.normal(scale=0.6, size=(300, 4)),
+    ...                     columns=["a", "b", "c", "d"])
+    >>> res = cfa(data, "f =~ a + b + c + d")   # In R: lavaan::cfa("f =~ a + b + c + d", data)
+    >>> int(res.fit_measures["df"])
+    2
+    >>> res.estimates.loc[1, ["lhs", "op", "rhs"]].tolist()
+    ['f', '=~', 'b']
+    """
+    check_frame(data, "cfa")
+    est, miss = _check_options(estimator, missing, ci_level)
+    statements = parse_model(model)
+    check_model_columns(statements, list(data.columns), "cfa")
+    ov_names, lv_names = model_variables(statements)
+    groups, labels, index = split_groups(data, ov_names, group, miss)
+    has_means = any(s.op == "~1" for s in statements)
+    if meanstructure is None:
+        meanstructure = group is not None or miss == "fiml" or has_means
+    spec = ModelSpec(ngroups=len(groups), std_lv=std_lv, meanstructure=bool(meanstructure),
+                     group_equal=tuple(group_equal), group_partial=tuple(group_partial))
+    table = build_partable(statements, spec)
+    state = fit_model(table, ov_names, lv_names, groups, meanstructure=spec.meanstructure,
+                      estimator=est, missing=miss)
+    if est == "MLR":
+        base = fit_model(baseline_table(ov_names, len(groups), spec.meanstructure), ov_names,
+                         [], groups, meanstructure=spec.meanstructure, estimator=est,
+                         missing=miss, check=False, samples=state.samples).test
+    else:
+        base = baseline_test(state)
+    measures = fit_measures(state.test, base, ntotal=sum(state.nobs),
+                            ngroups=len(groups), npar=state.model.npar, logl=state.logl,
+                            unrestricted_logl=state.logl_h1,
+                            srmr_value=srmr(state.samples, state.implied(), state.nobs,
+                                            spec.meanstructure),
+                            robust=miss != "fiml")
+    return CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
+                     miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
+                     model)
