@@ -85,3 +85,31 @@ def outcome_frame(n: int) -> pd.DataFrame:
     frame["officer_id"] = frame["officer_id"] + "_" + block.astype(str)
     frame["dyad_id"] = np.arange(n).astype(str)
     return frame
+
+
+def study_items_long(n: int = 267) -> pd.DataFrame:
+    """Client and officer wave-1 items of ``n`` simulated dyads, re-keyed, complete rows."""
+    q = _tables(n)[0]
+    q = q[q["wave"] == 1][["rater", *ITEMS]].copy()
+    q.loc[:, list(REVERSED)] = 6 - q[list(REVERSED)]
+    return q.dropna().reset_index(drop=True)
+
+
+def two_group_items(n: int, p: int = 20) -> pd.DataFrame:
+    """Two groups of ``n`` (``rater`` client/officer) from :func:`likert_items` (seeds 2026/7).
+
+    The simulated study cannot serve the ordinal invariance runs: com4 has an empty category
+    among officers, which stops lavaan.
+    """
+    return pd.concat([likert_items(n, p, 2026).assign(rater="client"),
+                      likert_items(n, p, 2027).assign(rater="officer")], ignore_index=True)
+
+
+def factor_model(p: int = 20) -> str:
+    """lavaan syntax: four factors, ``p / 4`` items each, named as :func:`likert_items`."""
+    return "\n".join(f"{s} =~ " + " + ".join(f"{s}{i}" for i in range(1, p // 4 + 1))
+                     for s in SUBSCALES)
+
+
+def factor_pattern(p: int = 20) -> dict[str, list[str]]:
+    return {s: [f"{s}{i}" for i in range(1, p // 4 + 1)] for s in SUBSCALES}
