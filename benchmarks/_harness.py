@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 BATCH_BELOW = 0.01  # seconds: shorter calls are timed in batches
+ROOT = Path(__file__).resolve().parents[1]  # R peers run here (some source repo files)
 
 
 @dataclass
@@ -173,7 +174,7 @@ def run_r_peers(jobs: list[tuple[str, Case, Peer]], settings: Settings
         script = Path(tmp) / "bench.R"
         script.write_text(_r_script(jobs, paths, settings))
         done = subprocess.run(["Rscript", str(script)], capture_output=True, text=True,
-                              check=False)
+                              check=False, cwd=ROOT)
     results = {}
     for line in done.stdout.splitlines():
         parts = line.split("\t")

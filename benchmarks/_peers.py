@@ -25,26 +25,22 @@ def factor_analyzer_efa_problem() -> str:
     return ""
 
 
-def python_import_seconds(module: str, repeats: int = 5) -> float:
-    """Median time of ``import module`` in fresh interpreters (start-up excluded)."""
-    import statistics
+def python_import_seconds(module: str) -> float:
+    """Seconds of ``import module`` in a fresh interpreter (its start-up excluded)."""
     import subprocess
     import sys
 
     code = ("import time; t = time.perf_counter(); import " + module
             + "; print(time.perf_counter() - t)")
-    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True,
-                                  text=True, check=True).stdout) for _ in range(repeats)]
-    return statistics.median(times)
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                text=True, check=True).stdout)
 
 
-def r_library_seconds(packages: tuple[str, ...], repeats: int = 3) -> float:
-    """Median ``system.time(library(...))`` in fresh Rscript processes."""
-    import statistics
+def r_library_seconds(packages: tuple[str, ...]) -> float:
+    """``system.time(library(...))`` in a fresh Rscript process (its start-up excluded)."""
     import subprocess
 
     load = "; ".join(f"library({p})" for p in packages)
     code = f"cat(system.time(suppressPackageStartupMessages({{{load}}}))[['elapsed']])"
-    times = [float(subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
-                                  check=True).stdout) for _ in range(repeats)]
-    return statistics.median(times)
+    return float(subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
+                                check=True).stdout)
