@@ -11,6 +11,7 @@ cluster covariance) plus scikit-learn's point AUC shows what the fit alone costs
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -68,7 +69,9 @@ def cases(quick: bool = False) -> list[Case]:
     import werkalliantie_stats as ws
 
     d = outcome_frame(267)
-    fit = ws.logistic(d, "dropout", PREDICTORS, cluster="officer_id")
+    with warnings.catch_warnings():  # FewEventsWarning: 63 dropouts, 7 predictors
+        warnings.simplefilter("ignore")
+        fit = ws.logistic(d, "dropout", PREDICTORS, cluster="officer_id")
     n_boot = 200 if quick else 2000
     boot = Case(AREA, f"cluster-bootstrap AUC CI ({n_boot} draws), n=267",
                 lambda: ws.auc(fit.observed, fit.fitted, method="bootstrap",
