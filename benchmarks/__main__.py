@@ -142,8 +142,10 @@ def growth_table(scaling: pd.DataFrame) -> pd.DataFrame:
         times = ", ".join(f"{int(pt['size']):,}: {h.fmt_seconds(pt['median_s'])}"
                           for _, pt in g.iterrows())
         row = {"area": area, "op": op, "grows": grows, "seconds at each size": times}
-        row["exponent"] = h.growth_exponent(g["size"].to_numpy(float),
-                                            g["median_s"].to_numpy(float))
+        sizes, seconds = g["size"].to_numpy(float), g["median_s"].to_numpy(float)
+        row["exponent"] = h.growth_exponent(sizes, seconds)
+        done = np.isfinite(seconds)
+        row["last step"] = h.growth_exponent(sizes[done][-2:], seconds[done][-2:])
         measured = g[np.isfinite(g["peak_mb"])]
         row["peak MB"] = measured["peak_mb"].iloc[-1] if len(measured) else math.nan
         row["peak at"] = f"{measured['size'].iloc[-1]:,}" if len(measured) else "-"
@@ -175,11 +177,14 @@ def markdown_report(env: dict, table: pd.DataFrame, growth: pd.DataFrame | None)
                               {"ours_s": h.fmt_seconds, "peer_s": h.fmt_seconds,
                                "ratio": h.fmt_ratio})]
     if growth is not None and not growth.empty:
-        fmts = ({"exponent": lambda v: "-" if not np.isfinite(v) else f"{v:.2f}",
+        exponent = lambda v: "-" if not np.isfinite(v) else f"{v:.2f}"  # noqa: E731
+        fmts = ({"exponent": exponent, "last step": exponent,
                      "peak MB": lambda v: "-" if not np.isfinite(v) else f"{v:.0f}"})
         lines += ["", "## Scaling (ours)", "",
                   "Median seconds at each size (size: seconds); exponent = slope of log time "
-                  "on log size; peak MB = tracemalloc peak of Python/numpy allocations during "
+                  "on log size over all points; last step = the same slope between the last two "
+                  "sizes run (fixed overheads flatten the first, so this is nearer the "
+                  "asymptotic rate); peak MB = tracemalloc peak of Python/numpy allocations during "
                   "one extra call, at the largest size ('peak at') whose call took under "
                   f"{MEMORY_BELOW[False]:.0f} s "
                   "(a traced re-run of slower points would double their cost). '-': the point "

@@ -46,12 +46,12 @@ def _r_versions(r_available: bool) -> dict[str, str]:
     if not r_available:
         return {"R": "not found (R peers skipped)"}
     pkgs = ", ".join(f'"{p}"' for p in R_PACKAGES)
-    code = (f"cat('R', R.version$major, '.', R.version$minor, '\\n', sep = ''); "
+    code = (f"cat('R ', R.version$major, '.', R.version$minor, '\\n', sep = ''); "
             f"for (p in c({pkgs})) cat(p, tryCatch(format(packageVersion(p)), "
             f"error = function(e) 'missing'), '\\n')")
     done = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
                           check=False)
-    return dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    return dict(line.strip().split(" ", 1) for line in done.stdout.splitlines() if " " in line)
 
 
 def environment(command: str, r_available: bool, threads: str) -> dict:
