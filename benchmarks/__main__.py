@@ -64,9 +64,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def selected_areas(only: list[str] | None) -> list[str]:
+    """Areas named exactly, or else containing the name (``cfa`` alone is just ``cfa``)."""
     if not only:
         return list(AREAS)
-    return [a for a in AREAS if any(name in a for name in only)]
+    return [a for a in AREAS
+            if any(name == a or (name not in AREAS and name in a) for name in only)]
 
 
 def area_module(area: str):
@@ -230,6 +232,11 @@ def main(argv: list[str] | None = None) -> None:
     env["run time"] = f"{time.perf_counter() - start:.0f} s"
     write_results(args.out, env, rows, growth)
     log(f"done in {time.perf_counter() - start:.0f} s; results in {args.out}")
+
+
+def run_area(area: str) -> None:
+    """``python3 benchmarks/bench_<area>.py``: one area; results in results/areas/<area>."""
+    main(["--only", area, "--out", str(DEFAULT_OUT / "areas" / area), *sys.argv[1:]])
 
 
 if __name__ == "__main__":

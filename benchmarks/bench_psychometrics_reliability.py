@@ -85,6 +85,6 @@ def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:
 
 
 if __name__ == "__main__":
-    from benchmarks.__main__ import main
+    from benchmarks.__main__ import run_area
 
-    main(["--only", AREA, *sys.argv[1:]])
+    run_area(AREA)

@@ -86,6 +86,9 @@ def test_results_are_written(tmp_path):
 
 def test_cli_selects_areas_and_rejects_unknown_names(capsys):
     assert selected_areas(["survival"]) == ["outcomes_survival"]
+    assert selected_areas(["cfa"]) == ["cfa"]
+    assert selected_areas(["psychometrics"]) == ["psychometrics_factor",
+                                                  "psychometrics_reliability"]
     assert parse_args(["--quick", "--only", "cfa"]).quick
     with pytest.raises(SystemExit):
         parse_args(["--only", "nonsense"])
