@@ -87,12 +87,13 @@ def outcome_frame(n: int) -> pd.DataFrame:
     return frame
 
 
-def study_items_long(n: int = 267) -> pd.DataFrame:
-    """Client and officer wave-1 items of ``n`` simulated dyads, re-keyed, complete rows."""
+def study_items_long(n: int = 267, complete: bool = True) -> pd.DataFrame:
+    """Client and officer wave-1 items of ``n`` simulated dyads, re-keyed (complete rows
+    only, unless ``complete=False``: then with their missing cells, for FIML)."""
     q = _tables(n)[0]
     q = q[q["wave"] == 1][["rater", *ITEMS]].copy()
     q.loc[:, list(REVERSED)] = 6 - q[list(REVERSED)]
-    return q.dropna().reset_index(drop=True)
+    return (q.dropna() if complete else q).reset_index(drop=True)
 
 
 def two_group_items(n: int, p: int = 20) -> pd.DataFrame:

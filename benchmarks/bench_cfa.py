@@ -1,9 +1,10 @@
-"""CFA (ML, MLR) and three-step invariance (ML): ours vs lavaan 0.6.
+"""CFA (ML, MLR, FIML) and three-step invariance (ML): ours vs lavaan 0.6.
 
 Run: ``python3 benchmarks/bench_cfa.py [--quick] [--scaling]`` (or all areas:
 ``python3 -m benchmarks``). Data: wave-1 client (and officer) ratings of 267 simulated
 dyads (``simulate_tables``, re-keyed, complete rows), four factors of five items, treated
-as continuous as lavaan does without ``ordered``. The ordinal (WLSMV) runs are in
+as continuous as lavaan does without ``ordered``; the FIML row keeps the missing cells
+(lavaan ``missing = "ml"``). The ordinal (WLSMV) runs are in
 bench_cfa_ordinal.py.
 """
 
@@ -36,6 +37,8 @@ def cases(quick: bool = False) -> list[Case]:
 
     both = study_items_long(267)
     client = both[both["rater"] == "client"].drop(columns="rater").reset_index(drop=True)
+    gaps = study_items_long(267, complete=False)
+    gaps = gaps[gaps["rater"] == "client"].drop(columns="rater").reset_index(drop=True)
     model, r_model = factor_model(), _r_model()
     lavaan = ("lavaan",)
     inv_r = (f"for (eq in list('', 'loadings', c('loadings', 'intercepts'))) "
@@ -49,6 +52,11 @@ def cases(quick: bool = False) -> list[Case]:
              [Peer("R lavaan::cfa(estimator = 'MLR')",
                    r=f"cfa('{r_model}', data = d, estimator = 'MLR')", r_packages=lavaan)],
              len(client), 20),
+        Case(AREA, f"CFA FIML (missing cells kept), 4 factors, {len(gaps)} x 20",
+             lambda: ws.cfa(gaps, model, missing="fiml"), gaps,
+             [Peer("R lavaan::cfa(missing = 'ml')",
+                   r=f"cfa('{r_model}', data = d, missing = 'ml')", r_packages=lavaan)],
+             len(gaps), 20),
         Case(AREA, f"invariance client vs officer, 3 steps ML, {len(both)} rows",
              lambda: ws.measurement_invariance(both, model, group="rater", steps=STEPS), both,
              [Peer("R lavaan::cfa x 3 (group.equal)", r=inv_r, r_packages=lavaan)],

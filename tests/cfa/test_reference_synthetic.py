@@ -37,19 +37,27 @@ def test_four_factor_model_matches_lavaan(client, case, kwargs):
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=2e-5)
 
 
-def test_paired_client_officer_invariance_matches_measeq(client):
-    """semTools::measEq.syntax(longFacNames = ...) + cfa(missing = "ml"), 4 steps, lavTestLRT."""
+SCALED_KEYS = ["chisq_scaled", "chisq_scaling_factor", "pvalue_scaled", "cfi_scaled",
+               "tli_scaled", "rmsea_scaled"]
+
+
+@pytest.mark.parametrize("estimator, name", [("ML", "synthetic_paired_fiml.json"),
+                                             ("MLR", "synthetic_paired_fiml_mlr.json")])
+def test_paired_client_officer_invariance_matches_measeq(client, estimator, name):
+    """semTools::measEq.syntax(longFacNames = ...) + cfa(missing = "ml"), 4 steps, lavTestLRT
+    (MLR: Satorra-Bentler 2001 differences of the FIML Yuan-Bentler tests)."""
     q = load_synthetic_wave1()
     items = [f"{p}{i}" for p in ("com", "bin", "ver", "str") for i in range(1, 6)]
     officer = q[q["rater"] == "officer"][["dyad_id", *items]]
     wide = client[["dyad_id", *items]].merge(officer, on="dyad_id",
                                              suffixes=("_client", "_officer"))
     res = longitudinal_invariance(wide, load_instrument(),
-                                  {"client": "_client", "officer": "_officer"}, missing="fiml")
-    ref = reference("synthetic_paired_fiml.json")
+                                  {"client": "_client", "officer": "_officer"}, missing="fiml",
+                                  estimator=estimator)
+    ref = reference(name)
+    keys = BRIEF_FIT_KEYS + (SCALED_KEYS if estimator == "MLR" else [])
     for step in ("configural", "metric", "scalar", "strict"):
-        assert_fit_matches(res.fits[step].fit_measures, ref[step]["fit_measures"],
-                           BRIEF_FIT_KEYS)
+        assert_fit_matches(res.fits[step].fit_measures, ref[step]["fit_measures"], keys)
         assert_estimates_match(res.fits[step].estimates, ref[step], est_tol=1e-4, se_tol=1e-4)
     for step, row in zip(("metric", "scalar", "strict"), ref["lrt"][1:], strict=True):
         assert res.table.loc[step, "chisq_diff"] == pytest.approx(row["Chisq diff"], rel=1e-5)

@@ -1,5 +1,6 @@
 """Outcome models: binary (logistic), continuous (linear), ordinal, their metrics, and
-survival (Kaplan–Meier, log-rank, Cox, PH test, competing risks)."""
+survival (Kaplan–Meier, log-rank, Cox, PH test, competing risks), and the Study layer
+(outcome_frame, predictive_validity)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from .metrics import (
 from .ordinal import OrdinalResult, ordinal_logistic
 from .ph_test import PHTestResult, ph_test
 from .start_stop import start_stop_frame
+from .study_frame import outcome_frame
+from .study_models import PredictiveValidityResult, predictive_validity
+from .study_time_varying import rearrest_time_varying
 
 __all__ = [
     "AUCResult",
@@ -36,6 +40,7 @@ __all__ = [
     "LogrankResult",
     "OrdinalResult",
     "PHTestResult",
+    "PredictiveValidityResult",
     "auc",
     "calibration",
     "cause_specific_cox",
@@ -49,6 +54,9 @@ __all__ = [
     "logrank_test",
     "lr_test",
     "ordinal_logistic",
+    "outcome_frame",
     "ph_test",
+    "predictive_validity",
+    "rearrest_time_varying",
     "start_stop_frame",
 ]

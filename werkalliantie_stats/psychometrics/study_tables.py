@@ -71,6 +71,25 @@ def reliability_table(study: Study, ci: str = "feldt", level: float = 0.95,
     -------
     ReliabilityTable
 
+    Notes
+    -----
+    Items are taken from :meth:`Study.items` (reverse-worded items re-keyed). Alpha is
+    :math:`\\alpha = k/(k-1)\\,(1 - \\sum_i s_i^2 / s_X^2)` from pairwise covariances, as
+    ``psych::alpha``; the Feldt interval uses
+    :math:`1 - (1-\\alpha) F_{1 \\mp \\gamma/2}(n-1, (n-1)(k-1))`. Ordinal alpha applies the
+    standardised-alpha formula to the polychoric correlations; omega total comes from a
+    one-factor minres solution, :math:`(\\sum\\lambda)^2 / V_X`.
+
+    References
+    ----------
+    1. Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+       Psychometrika, 16, 297-334.
+    2. Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for
+       coefficient alpha. Applied Psychological Measurement, 11, 93-103.
+    3. Zumbo, B. D., Gadermann, A. M., & Zeisser, C. (2007). Ordinal versions of coefficients
+       alpha and theta for Likert rating scales. JMASM, 6, 21-29.
+    4. McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.
+
     Examples
     --------
     >>> import werkalliantie_stats as ws
@@ -124,6 +143,20 @@ def client_officer_agreement(study: Study, wave: int = 1, level: float = 0.95,
     interval, mean difference (client − officer) with paired-t interval and Bland–Altman
     limits. Only dyads with a score from both raters are used; ``max_missing`` is the
     missing-items rule of :func:`score_subscales`.
+
+    Notes
+    -----
+    The ICC is Shrout and Fleiss's form ``icc_type`` (default ICC(2,1), absolute agreement
+    of single ratings) from the two-way ANOVA of dyads × raters; the mean difference is
+    client − officer with a paired-t interval; Bland–Altman limits are
+    :math:`\\bar d \\pm 1.96 s_d`.
+
+    References
+    ----------
+    1. Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
+       reliability. Psychological Bulletin, 86, 420-428.
+    2. Bland, J. M., & Altman, D. G. (1986). Statistical methods for assessing agreement
+       between two methods of clinical measurement. Lancet, 327, 307-310.
 
     Examples
     --------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 
@@ -151,8 +153,22 @@ def _portable(value):
     return value
 
 
+_POPULATION_CACHE: dict[str, dict] = {}
+
+
+def _population(params: SimulationParameters) -> dict:
+    """``population_summary(params)``, computed once per parameter set (it is the same for
+    every replication of a simulation study); callers get their own copy."""
+    key = repr(params)
+    if key not in _POPULATION_CACHE:
+        if len(_POPULATION_CACHE) >= 32:
+            _POPULATION_CACHE.pop(next(iter(_POPULATION_CACHE)))
+        _POPULATION_CACHE[key] = population_summary(params)
+    return copy.deepcopy(_POPULATION_CACHE[key])
+
+
 def _truth(params, entropy, n_dyads, n_officers, prior_scale, supervision, quest) -> dict:
-    population = population_summary(params)
+    population = _population(params)
     population["prior_convictions_log1p_mean"], population["prior_convictions_log1p_sd"] = (
         prior_scale)
     population["dropout_rate"] = float(params.dropout_rate)

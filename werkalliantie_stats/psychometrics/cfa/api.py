@@ -148,7 +148,8 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     if est == "MLR":
         base = fit_model(baseline_table(ov_names, len(groups), spec.meanstructure), ov_names,
                          [], groups, meanstructure=spec.meanstructure, estimator=est,
-                         missing=miss, check=False, samples=state.samples).test
+                         missing=miss, check=False, samples=state.samples,
+                         trace_h1=state.trace_h1).test
     else:
         base = baseline_test(state)
     measures = fit_measures(state.test, base, ntotal=sum(state.nobs),

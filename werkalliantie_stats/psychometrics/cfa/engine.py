@@ -54,6 +54,7 @@ class FitState:
     test: TestStatistic | None = None
     logl: float = math.nan
     logl_h1: float = math.nan
+    trace_h1: float = math.nan
 
     @property
     def nobs(self) -> list[int]:
@@ -149,7 +150,8 @@ def _vcov(model, x, groups, blocks, meanstructure, estimator, missing, moments):
 def fit_model(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],
               groups: list[np.ndarray], *, meanstructure: bool, estimator: str = "ML",
               missing: str = "listwise", check: bool = True,
-              samples: list[tuple[np.ndarray, np.ndarray]] | None = None) -> FitState:
+              samples: list[tuple[np.ndarray, np.ndarray]] | None = None,
+              trace_h1: float = math.nan) -> FitState:
     """Fit the parameter table to the data of each group (see module docstring)."""
     fiml = missing == "fiml"
     model = MatrixModel(table, ov_names, lv_names)
@@ -171,11 +173,13 @@ def fit_model(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],
     chisq = max(2.0 * (logl_h1 - logl), 0.0)
     scaling = math.nan
     if trace_h0 is not None and df > 0:
-        trace_h1 = (fiml_trace_h1(groups, samples) if fiml
-                    else scaling_trace_h1(groups, samples, meanstructure))
+        if math.isnan(trace_h1):
+            trace_h1 = (fiml_trace_h1(groups, samples) if fiml
+                        else scaling_trace_h1(groups, samples, meanstructure))
         scaling = (trace_h1 - trace_h0) / df
     return FitState(table, model, x, vcov, groups, samples, meanstructure, estimator, missing,
-                    converged, iterations, TestStatistic(chisq, df, scaling), logl, logl_h1)
+                    converged, iterations, TestStatistic(chisq, df, scaling), logl, logl_h1,
+                    trace_h1)
 
 
 def baseline_test(state: FitState) -> TestStatistic:

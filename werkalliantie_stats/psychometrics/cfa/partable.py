@@ -167,7 +167,7 @@ def _default_rows(existing: list[dict], ovs: list[str], lvs: list[str], group: i
     return rows
 
 
-def _equal_kind(row: pd.Series, lvs: set[str]) -> str:
+def _equal_kind(row: dict, lvs: set[str]) -> str:
     op, lhs, rhs = row["op"], row["lhs"], row["rhs"]
     if op == "=~":
         return "loadings"
@@ -194,25 +194,25 @@ def _normalise_partial(items: Sequence[str]) -> set[tuple[str, str, str]]:
 
 
 def _apply_group_equal(table: pd.DataFrame, lvs: list[str], spec: ModelSpec) -> None:
+    """Label free rows of groups 2..G like the matching group-1 row (lavaan's plabel)."""
     if spec.ngroups == 1 or not spec.group_equal:
         return
     partial = _normalise_partial(spec.group_partial)
-    first = table[table["group"] == 1]
+    rows = records(table, ["lhs", "op", "rhs", "group", "free", "label", "plabel"])
+    labels = [r["label"] for r in rows]
+    first = {(r["lhs"], r["op"], r["rhs"]): k for k, r in enumerate(rows) if r["group"] == 1}
     lvset = set(lvs)
-    for idx, row in table[table["group"] > 1].iterrows():
-        if not row["free"] or row["label"]:
+    for k, row in enumerate(rows):
+        key = (row["lhs"], row["op"], row["rhs"])
+        if row["group"] == 1 or not row["free"] or row["label"] or key in partial:
             continue
         if _equal_kind(row, lvset) not in spec.group_equal:
             continue
-        if (row["lhs"], row["op"], row["rhs"]) in partial:
-            continue
-        match = first[(first["lhs"] == row["lhs"]) & (first["op"] == row["op"])
-                      & (first["rhs"] == row["rhs"])]
-        if len(match) and match["free"].iloc[0]:
-            j = match.index[0]
-            if not table.at[j, "label"]:
-                table.at[j, "label"] = table.at[j, "plabel"]
-            table.at[idx, "label"] = table.at[j, "label"]
+        j = first.get(key)
+        if j is not None and rows[j]["free"]:
+            labels[j] = labels[j] or rows[j]["plabel"]
+            labels[k] = labels[j]
+    table["label"] = labels
 
 
 def _number_free(table: pd.DataFrame) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -176,6 +175,3 @@ def r_squared_frame(state: FitState) -> pd.DataFrame:
     """R-squared per indicator and group."""
     return r_squared(state.model, state.x)
 
-
-def _finite(value: float) -> float:
-    return float(value) if math.isfinite(value) else math.nan

@@ -29,15 +29,25 @@ from .ml import observed_hessian, pattern_blocks
 __all__ = ["casewise_scores", "fiml_trace_h1", "scaling_trace_h1"]
 
 
-def _pattern_scores(y: np.ndarray, sigma: np.ndarray, mu: np.ndarray, d_sigma: np.ndarray,
-                    d_mu: np.ndarray, meanstructure: bool) -> np.ndarray:
-    """Scores of the rows of ``y`` (all with the same observed variables)."""
-    inv = np.linalg.inv(sigma)
-    we = (y - mu) @ inv
+def _group_scores(y: np.ndarray, sigma: np.ndarray, mu: np.ndarray, d_sigma: np.ndarray,
+                  d_mu: np.ndarray, meanstructure: bool) -> np.ndarray:
+    """Scores of all rows of one group; rows with nothing observed score 0.
+
+    Each row uses the inverse of its observed block, zero-padded to p x p, so that all
+    rows are handled at once (missing entries of ``y - mu`` are set to 0).
+    """
+    observed = ~np.isnan(y)
+    masks, inverse = np.unique(observed, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    outer = masks[:, :, None] & masks[:, None, :]
+    padded = np.where(outer, sigma, np.eye(len(mu)))
+    invs = np.where(outer, np.linalg.inv(padded), 0.0)
+    e = np.where(observed, y - mu, 0.0)
+    we = np.einsum("nij,nj->ni", invs[inverse], e)
     n, p = we.shape
     flat = d_sigma.reshape(p * p, -1)
     quad = 0.5 * (we[:, :, None] * we[:, None, :]).reshape(n, p * p) @ flat
-    scores = quad - 0.5 * inv.reshape(-1) @ flat
+    scores = quad - 0.5 * (invs.reshape(len(masks), p * p) @ flat)[inverse]
     if meanstructure:
         scores = scores + we @ d_mu
     return scores
@@ -52,20 +62,9 @@ def casewise_scores(groups: list[np.ndarray], moments: list[tuple[np.ndarray, np
     and ``jacobians`` their derivatives ``(dSigma, dmu)`` per group. Without a mean
     structure ``mu`` must be the sample mean (saturated means).
     """
-    out = []
-    for y, (sigma, mu), (d_sigma, d_mu) in zip(groups, moments, jacobians, strict=False):
-        scores = np.zeros((y.shape[0], d_sigma.shape[2]))
-        observed = ~np.isnan(y)
-        patterns, inverse = np.unique(observed, axis=0, return_inverse=True)
-        for k, pat in enumerate(patterns):
-            rows = inverse.ravel() == k
-            o = np.flatnonzero(pat)
-            if not len(o):
-                continue
-            scores[rows] = _pattern_scores(y[rows][:, o], sigma[np.ix_(o, o)], mu[o],
-                                           d_sigma[np.ix_(o, o)], d_mu[o], meanstructure)
-        out.append(scores)
-    return np.vstack(out)
+    return np.vstack([_group_scores(y, sigma, mu, d_sigma, d_mu, meanstructure)
+                      for y, (sigma, mu), (d_sigma, d_mu)
+                      in zip(groups, moments, jacobians, strict=True)])
 
 
 def scaling_trace_h1(groups: list[np.ndarray], samples: list[tuple[np.ndarray, np.ndarray]],

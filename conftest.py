@@ -3,6 +3,6 @@
 import sys
 from pathlib import Path
 
-TESTS = str(Path(__file__).parent)
+TESTS = str(Path(__file__).parent / "tests")
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)

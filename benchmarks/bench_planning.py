@@ -1,0 +1,149 @@
+"""Planning benchmarks: replications per second, 1 -> 2 workers, Dask vs loky overhead,
+and the model fits of one replication against R on the same data.
+
+    python3 benchmarks/bench_planning.py [--reps 20]
+
+Prints a table: op | ours (median s) | peer | ratio. Ratios are ours / peer (below 1:
+ours faster). Run on a quiet machine; the numbers vary with load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from reference_io import read_reference_csv  # noqa: E402
+
+from werkalliantie_stats.planning import analyses, power  # noqa: E402
+
+FITS = {"dropout": analyses._dropout, "risk": analyses._risk,
+        "rearrest_cs": analyses._rearrest_cs, "rearrest_fg": analyses._rearrest_fg}
+
+R_FITS = r"""
+suppressPackageStartupMessages({library(survival); library(sandwich)})
+frames <- read.csv("%s", comment.char = "#")
+rhs <- "communicatie + binding + vertrouwen + stroefheid + prior_convictions + substance_use + age"
+fit <- list(
+  dropout = function(d) {f <- glm(dropout ~ positive + stroefheid + prior_convictions +
+             substance_use + age, family = binomial, data = d); vcovCL(f, cluster = ~officer_id)},
+  risk = function(d) {f <- glm(risk_increase ~ positive + prior_convictions + substance_use,
+             family = binomial, data = d); vcovCL(f, cluster = ~officer_id)},
+  rearrest_cs = function(d) coxph(as.formula(paste("Surv(event_day, event == 'rearrest') ~", rhs)),
+             data = d, cluster = officer_id),
+  rearrest_fg = function(d) {d$status <- factor(d$event, c("none", "rearrest", "dropout"))
+             g <- finegray(Surv(event_day, status) ~ ., etype = "rearrest", data = d[, c(
+               "event_day", "status", "officer_id", "communicatie", "binding", "vertrouwen",
+               "stroefheid", "prior_convictions", "substance_use", "age")])
+             coxph(as.formula(paste("Surv(fgstart, fgstop, fgstatus) ~", rhs)),
+                   weights = fgwt, data = g, cluster = officer_id)})
+d <- frames[frames$rep == 0, ]
+for (name in names(fit)) {
+  times <- replicate(%d, system.time(fit[[name]](d))[["elapsed"]])
+  cat(name, median(times), "\n")
+}
+"""
+
+
+def _median(func, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fits_ours(repeat: int) -> dict[str, float]:
+    frames = read_reference_csv("planning/replication_frames.csv")
+    frame = frames[frames["rep"] == 0].drop(columns="rep").reset_index(drop=True)
+    frame["officer_id"] = frame["officer_id"].astype(str)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {name: _median(lambda f=f: f(frame), repeat) for name, f in FITS.items()}
+
+
+def fits_r(repeat: int) -> dict[str, float] | None:
+    if shutil.which("Rscript") is None:
+        return None
+    path = ROOT / "tests/reference/planning/replication_frames.csv"
+    out = subprocess.run(["Rscript", "-e", R_FITS % (path, repeat)], capture_output=True,
+                         text=True, check=True).stdout
+    return {line.split()[0]: float(line.split()[1]) for line in out.strip().splitlines()}
+
+
+def per_replication(reps: int) -> dict[str, float]:
+    """Seconds per replication (simulate + score + fit) at n = 267, one process."""
+    out = {}
+    for outcome in ("dropout", "rearrest", "risk", "reliability"):
+        start = time.perf_counter()
+        power(outcome, n_dyads=[267], reps=reps, seed=1, progress=False, recalibrate=False)
+        out[outcome] = (time.perf_counter() - start) / reps
+    return out
+
+
+def backends(reps: int) -> dict[str, float]:
+    """Wall time of one power run (dropout, n = 267) per backend."""
+    kw = dict(outcome="dropout", n_dyads=[267], reps=reps, seed=1, progress=False,
+              chunk_size=max(1, reps // 8))
+    power(**{**kw, "reps": 2}, n_jobs=2)  # warm the loky workers (imports), as for Dask
+    out = {"loky 1": _median(lambda: power(**kw, n_jobs=1), 1),
+           "loky 2": _median(lambda: power(**kw, n_jobs=2), 1)}
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return out
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        power(**{**kw, "reps": 2}, backend="dask", scheduler=cluster.scheduler_address)
+        out["dask 2"] = _median(lambda: power(**kw, backend="dask",
+                                              scheduler=cluster.scheduler_address), 1)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    rows = []
+    ours, peer = fits_ours(args.repeat), fits_r(args.repeat)
+    for name, t in ours.items():
+        p = peer.get(name) if peer else None
+        rows.append((f"fit {name} (n=150, 1 replication)", t, p))
+    for name, t in per_replication(max(4, args.reps // 2)).items():
+        rows.append((f"replication {name} (n=267): {1 / t:.1f} reps/s", t, None))
+    walls = backends(args.reps)
+    for name, t in walls.items():
+        rows.append((f"power run {args.reps} reps, {name} (wall)", t, None))
+    if "dask 2" in walls:
+        rows.append(("dask 2 / loky 2 overhead", walls["dask 2"], walls["loky 2"]))
+    rows.append(("loky 2 / loky 1 wall (below 1: 2 workers faster)", walls["loky 2"],
+                 walls["loky 1"]))
+    print(f"{'op':<58} | {'ours (median s)':>15} | {'peer':>9} | {'ratio':>6}")
+    for op, t, p in rows:
+        ps = f"{p:9.4f}" if p else f"{'-':>9}"
+        ratio = f"{t / p:6.2f}" if p else f"{'-':>6}"
+        print(f"{op:<58} | {t:15.4f} | {ps} | {ratio}")
+    if peer is None:
+        print("(Rscript not found: R timings skipped)")
+    print("peer: R's glm+vcovCL / coxph(cluster=) / finegray+coxph timed with system.time; "
+          "for backend rows the peer column is the comparison run.")
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = tempfile.gettempdir()
+    np.seterr(all="ignore")
+    main()
