@@ -1,158 +1,86 @@
-"""Benchmark: our CFA engine against lavaan 0.6 on the same data in the same run.
+"""CFA (ML, MLR, FIML) and three-step invariance (ML): ours vs lavaan 0.6.
 
-Run: ``python3 benchmarks/bench_cfa.py`` (BLAS limited to one thread, see below).
-Data: 267 dyads x 20 items (four factors of
-five items, client and officer ratings) simulated here with a fixed seed, unless the
-synthetic study is available (``data/synthetic/questionnaires.csv``), whose wave-1
-client and officer ratings (with their missing cells: listwise deletion as lavaan's
-default, and FIML) are then used. The WLSMV rows use seeded simulated Likert codes
-(``ordinal_long``), the same file for both sides. lavaan is timed inside R with
-``system.time`` so that R's start-up is excluded; prints op | ours | peer | ratio.
+Run: ``python3 benchmarks/bench_cfa.py [--quick] [--scaling]`` (or all areas:
+``python3 -m benchmarks``). Data: wave-1 client (and officer) ratings of 267 simulated
+dyads (``simulate_tables``, re-keyed, complete rows), four factors of five items, treated
+as continuous as lavaan does without ``ordered``; the FIML row keeps the missing cells
+(lavaan ``missing = "ml"``). One WLSMV row times ``cfa(estimator="WLSMV")`` on seeded
+Likert codes; the building-block WLSMV runs and ordinal invariance are in
+bench_cfa_ordinal.py.
 """
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-# Small matrices: multi-threaded BLAS only adds contention on a shared machine (with
-# 2 cores shared by several jobs it made our fits 5-7x slower). R's lavaan runs
-# single-threaded here too.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import pin_threads
+else:
+    from . import pin_threads
+pin_threads()
 
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+from benchmarks._data import factor_model, likert_items, study_items_long  # noqa: E402
+from benchmarks._harness import Case, Peer  # noqa: E402
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from werkalliantie_stats.psychometrics.cfa.api import cfa  # noqa: E402
-from werkalliantie_stats.psychometrics.cfa.invariance import measurement_invariance  # noqa: E402
-
-REPS = 7
-FACTORS = {"com": "com", "bin": "bin", "ver": "ver", "str": "str"}
-MODEL = "\n".join(f"{f} =~ " + " + ".join(f"{f}{i}" for i in range(1, 6)) for f in FACTORS)
-SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "synthetic" / "questionnaires.csv"
+AREA = "cfa"
+SCALING = "items"
+STEPS = ("configural", "metric", "scalar")
 
 
-def simulated_long(n: int = 267, seed: int = 20261128) -> pd.DataFrame:
-    """Client and officer ratings (continuous approximation) of n dyads."""
-    rng = np.random.default_rng(seed)
-    phi = np.full((4, 4), 0.4) + 0.6 * np.eye(4)
-    frames = []
-    for rater in ("client", "officer"):
-        eta = rng.multivariate_normal(np.zeros(4), phi, size=n)
-        cols = {}
-        for j, f in enumerate(FACTORS):
-            for i in range(1, 6):
-                lam = 0.5 + 0.08 * i
-                cols[f"{f}{i}"] = 3 + lam * eta[:, j] + rng.normal(scale=0.7, size=n)
-        frame = pd.DataFrame(cols)
-        frame["rater"] = rater
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+def _r_model(p: int = 20) -> str:
+    return factor_model(p).replace("\n", "; ")
 
 
-def study_long() -> pd.DataFrame:
-    if not SYNTHETIC.exists():
-        return simulated_long()
-    q = pd.read_csv(SYNTHETIC, comment="#")
-    q = q[q["wave"] == 1]
-    items = [f"{f}{i}" for f in FACTORS for i in range(1, 6)]
-    return q[[*items, "rater"]].reset_index(drop=True)
+def cases(quick: bool = False) -> list[Case]:
+    import werkalliantie_stats as ws
 
-
-def ordinal_long() -> pd.DataFrame:
-    """Seeded Likert codes 1-5 of 267 client and 267 officer ratings, every category used
-    in both groups (the synthetic study's officer ratings leave some categories empty,
-    which stops lavaan's threshold-invariance models; ours warn and stop too)."""
-    frame = simulated_long()
-    items = [c for c in frame.columns if c != "rater"]
-    frame[items] = np.digitize(frame[items].to_numpy(), [2.2, 2.7, 3.3, 3.8]) + 1
-    return frame
-
-
-def median_time(fn) -> float:
-    times = []
-    for _ in range(REPS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-
-
-R_SCRIPT = """
-suppressMessages(library(lavaan))
-d <- read.csv("{path}")
-client <- d[d$rater == "client", ]
-model <- "{model}"
-med <- function(expr) median(replicate({reps}, system.time(eval(expr))[["elapsed"]]))
-ml <- med(quote(cfa(model, data = client)))
-mlr <- med(quote(cfa(model, data = client, estimator = "MLR")))
-inv <- med(quote(for (eq in list("", "loadings", c("loadings", "intercepts")))
-  cfa(model, data = d, group = "rater", group.equal = eq)))
-fiml <- med(quote(cfa(model, data = client, missing = "ml")))
-items <- unlist(strsplit(gsub("[a-z]+ =~ ", "", "{model}"), "[;+ ]+"))
-od <- read.csv("{opath}")
-oc <- od[od$rater == "client", items]
-wlsmv <- med(quote(cfa(model, data = oc, ordered = TRUE, estimator = "WLSMV")))
-winv <- med(quote({{
-  f <- lapply(list("", "loadings", c("loadings", "thresholds")), function(eq)
-    cfa(model, data = od, group = "rater", group.equal = eq, ordered = TRUE,
-        estimator = "WLSMV"))
-  lavTestLRT(f[[1]], f[[2]], f[[3]])
-}}))
-cat(ml, mlr, inv, fiml, wlsmv, winv, "\\n")
-"""
-
-
-def lavaan_times(data: pd.DataFrame, codes: pd.DataFrame) -> list[float] | None:
-    if shutil.which("Rscript") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "data.csv"
-        data.to_csv(path, index=False)
-        opath = Path(tmp) / "codes.csv"
-        codes.to_csv(opath, index=False)
-        script = R_SCRIPT.format(path=path, opath=opath, model=MODEL.replace("\n", "; "),
-                                 reps=REPS)
-        out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
-                             check=True)
-    return [float(v) for v in out.stdout.split()]
-
-
-def main() -> None:
-    data = study_long()
-    client = data[data["rater"] == "client"].reset_index(drop=True)
-    codes = ordinal_long()
-    codes_client = codes[codes["rater"] == "client"].reset_index(drop=True)
-    ours = [
-        median_time(lambda: cfa(client, MODEL)),
-        median_time(lambda: cfa(client, MODEL, estimator="MLR")),
-        median_time(lambda: measurement_invariance(data, MODEL, group="rater",
-                                                   steps=("configural", "metric", "scalar"))),
-        median_time(lambda: cfa(client, MODEL, missing="fiml")),
-        median_time(lambda: cfa(codes_client, MODEL, estimator="WLSMV")),
-        median_time(lambda: measurement_invariance(codes, MODEL, group="rater",
-                                                   estimator="WLSMV")),
+    both = study_items_long(267)
+    client = both[both["rater"] == "client"].drop(columns="rater").reset_index(drop=True)
+    gaps = study_items_long(267, complete=False)
+    gaps = gaps[gaps["rater"] == "client"].drop(columns="rater").reset_index(drop=True)
+    model, r_model = factor_model(), _r_model()
+    likert = likert_items(267, 20)
+    lavaan = ("lavaan",)
+    inv_r = (f"for (eq in list('', 'loadings', c('loadings', 'intercepts'))) "
+             f"cfa('{r_model}', data = d, group = 'rater', group.equal = eq)")
+    return [
+        Case(AREA, f"CFA ML, 4 factors, {len(client)} x 20", lambda: ws.cfa(client, model),
+             client, [Peer("R lavaan::cfa", r=f"cfa('{r_model}', data = d)",
+                           r_packages=lavaan)], len(client), 20),
+        Case(AREA, f"CFA MLR, 4 factors, {len(client)} x 20",
+             lambda: ws.cfa(client, model, estimator="MLR"), client,
+             [Peer("R lavaan::cfa(estimator = 'MLR')",
+                   r=f"cfa('{r_model}', data = d, estimator = 'MLR')", r_packages=lavaan)],
+             len(client), 20),
+        Case(AREA, f"CFA FIML (missing cells kept), 4 factors, {len(gaps)} x 20",
+             lambda: ws.cfa(gaps, model, missing="fiml"), gaps,
+             [Peer("R lavaan::cfa(missing = 'ml')",
+                   r=f"cfa('{r_model}', data = d, missing = 'ml')", r_packages=lavaan)],
+             len(gaps), 20),
+        Case(AREA, "CFA WLSMV via cfa(), 4 factors, 267 x 20",
+             lambda: ws.cfa(likert, model, estimator="WLSMV"), likert,
+             [Peer("R lavaan::cfa(ordered = TRUE, estimator = 'WLSMV')",
+                   r=f"cfa('{r_model}', data = d, ordered = TRUE, estimator = 'WLSMV')",
+                   r_packages=lavaan)], 267, 20),
+        Case(AREA, f"invariance client vs officer, 3 steps ML, {len(both)} rows",
+             lambda: ws.measurement_invariance(both, model, group="rater", steps=STEPS), both,
+             [Peer("R lavaan::cfa x 3 (group.equal)", r=inv_r, r_packages=lavaan)],
+             len(both), 20),
     ]
-    ops = ["four-factor CFA, ML (listwise, 267 x 20)", "four-factor CFA, MLR (listwise)",
-           "invariance client vs officer, 3 steps ML", "four-factor CFA, FIML (267 x 20)",
-           "four-factor CFA, WLSMV (267 x 20, simulated)", "invariance, 3 steps WLSMV + 2 LRT"]
-    peer = lavaan_times(data, codes)
-    source = "synthetic study" if SYNTHETIC.exists() else "simulated (seeded) ratings"
-    note = "(skipped: no Rscript)" if peer is None else "0.6"
-    print(f"data: {source}; median of {REPS} runs; peer = lavaan {note}")
-    print(f"{'op':<44} | {'ours (s)':>9} | {'lavaan (s)':>10} | {'ratio':>6}")
-    for k, op in enumerate(ops):
-        p = peer[k] if peer else float("nan")
-        print(f"{op:<44} | {ours[k]:9.4f} | {p:10.4f} | {p / ours[k]:6.1f}")
+
+
+def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:
+    import werkalliantie_stats as ws
+
+    d, model = likert_items(n, p), factor_model(p)
+    return [Case(AREA, "CFA ML, 4 factors", lambda: ws.cfa(d, model), n=n, p=p),
+            Case(AREA, "CFA MLR, 4 factors", lambda: ws.cfa(d, model, estimator="MLR"),
+                 n=n, p=p)]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.__main__ import run_area
+
+    run_area(AREA)

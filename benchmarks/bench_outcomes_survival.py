@@ -1,124 +1,115 @@
-"""Side-by-side timings of the survival estimators against R (survival, cmprsk).
+"""Cox with cluster SEs, Fine-Gray and friends: ours vs survival/cmprsk, lifelines, statsmodels.
 
-Run from the repository root::
-
-    python3 benchmarks/bench_outcomes_survival.py [--n 2000] [--repeats 5]
-
-Both sides get the same simulated data set (clients nested in officers; rearrest competing
-with dropout; administrative censoring and early loss to follow-up). R timings come from
-``system.time`` inside R, so R's start-up is excluded. Prints op | ours (median s) | peer
-(median s) | ratio (ours / peer; < 1 means we are faster).
+Run: ``python3 benchmarks/bench_outcomes_survival.py [--quick] [--scaling]`` (or all areas:
+``python3 -m benchmarks``). Data: supervision records of ``simulate_tables`` (rearrest as
+first event, dropout competing, censoring at the end of supervision; whole days, so many
+ties) with the client's wave-1 subscale means as predictors and officers as clusters; at
+267 (the study) and 26,700 records. Efron ties everywhere. lifelines and statsmodels get
+numeric arrays prepared before timing.
 """
 
 from __future__ import annotations
 
-import argparse
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import pin_threads
+else:
+    from . import pin_threads
+pin_threads()
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a source tree
-import werkalliantie_stats.outcomes as wo
+from benchmarks._data import PREDICTORS, outcome_frame  # noqa: E402
+from benchmarks._harness import Case, Peer  # noqa: E402
 
-PREDICTORS = ["alliance", "age", "prior"]
-
-
-def simulate(n: int, seed: int = 20261128) -> pd.DataFrame:
-    """Clients (about 2 per officer) with rearrest (1), dropout (2) or censoring (0)."""
-    rng = np.random.default_rng(seed)
-    officer = rng.integers(0, max(n // 2, 1), n)
-    alliance = rng.normal(size=n) + rng.normal(scale=0.5, size=n // 2 + 1)[officer]
-    age = rng.normal(35, 10, n).round()
-    prior = rng.poisson(2, n)
-    eta_arrest = -0.4 * alliance + 0.15 * prior - 0.01 * (age - 35)
-    t_arrest = rng.exponential(400 / np.exp(eta_arrest))
-    t_dropout = rng.exponential(900 / np.exp(-0.3 * alliance))
-    t_loss = rng.uniform(100, 2000, n)
-    end = np.minimum(np.minimum(t_loss, 730), np.minimum(t_arrest, t_dropout))
-    day = np.ceil(end)                      # whole days: many ties, as in real registers
-    event = np.select([end == t_arrest, end == t_dropout], [1, 2], 0)
-    return pd.DataFrame({"id": np.arange(n), "officer": officer, "day": day, "event": event,
-                         "arrest": (event == 1).astype(int), "alliance": alliance,
-                         "age": age, "prior": prior, "sex": rng.choice(["F", "M"], n)})
+AREA = "outcomes_survival"
+SCALING = "records"
+SURV = ("survival", "cmprsk")
+RHS = " + ".join(PREDICTORS)
+R_COX = f"coxph(Surv(event_day, rearrest_first) ~ {RHS}, data = d, cluster = officer_id)"
+R_FINEGRAY = ("{fs <- d; fs$fstat <- factor(fs$event_code, 0:2, c('censor', 'rearrest', "
+              "'dropout')); fs$id <- seq_len(nrow(fs)); "
+              f"fg <- finegray(Surv(event_day, fstat) ~ ., data = fs[, c('id', 'event_day', "
+              f"'fstat', {', '.join(repr(p) for p in PREDICTORS)})], etype = 'rearrest'); "
+              f"coxph(Surv(fgstart, fgstop, fgstatus) ~ {RHS}, weights = fgwt, data = fg, "
+              "cluster = id)}")
+R_CRR = (f"crr(d$event_day, d$event_code, cov1 = as.matrix(d[, c("
+         f"{', '.join(repr(p) for p in PREDICTORS)})]))")
 
 
-OPS = {
-    "cox, cluster-robust SEs": (
-        lambda d: wo.cox(d, "day", "arrest", PREDICTORS, cluster="officer"),
-        "coxph(Surv(day, arrest) ~ alliance + age + prior, data = d, cluster = officer)"),
-    "fine_gray (finegray + coxph)": (
-        lambda d: wo.fine_gray(d, "day", "event", 1, PREDICTORS),
-        "{fg <- finegray(Surv(day, fstat) ~ ., data = d[, c('id', 'day', 'fstat', 'alliance', "
-        "'age', 'prior')], etype = '1'); coxph(Surv(fgstart, fgstop, fgstatus) ~ alliance + "
-        "age + prior, weights = fgwt, data = fg, cluster = id)}"),
-    "fine_gray vs cmprsk::crr": (
-        lambda d: wo.fine_gray(d, "day", "event", 1, PREDICTORS, convention="crr"),
-        "crr(d$day, d$event, cov1 = as.matrix(d[, c('alliance', 'age', 'prior')]))"),
-    "cumulative_incidence + Gray test": (
-        lambda d: wo.cumulative_incidence(d, "day", "event", group="sex"),
-        "cuminc(d$day, d$event, group = d$sex)"),
-    "kaplan_meier by group": (
-        lambda d: wo.kaplan_meier(d, "day", "arrest", group="sex"),
-        "summary(survfit(Surv(day, arrest) ~ sex, data = d), censored = TRUE)"),
-    "cox + ph_test (cox.zph, km)": (
-        lambda d: wo.ph_test(wo.cox(d, "day", "arrest", PREDICTORS)),
-        "cox.zph(coxph(Surv(day, arrest) ~ alliance + age + prior, data = d))"),
-}
+def _python_cox_peers(d) -> list[Peer]:
+    from lifelines import CoxPHFitter
+    from statsmodels.duration.hazard_regression import PHReg
+
+    lf = d[["event_day", "rearrest_first", "officer_id", *PREDICTORS]]
+    time, status = d["event_day"].to_numpy(float), d["rearrest_first"].to_numpy(float)
+    exog, groups = d[PREDICTORS].to_numpy(float), d["officer_id"].to_numpy()
+    return [
+        Peer("lifelines CoxPHFitter(robust, cluster_col)",
+             python=lambda: CoxPHFitter().fit(lf, "event_day", "rearrest_first",
+                                              cluster_col="officer_id", robust=True)),
+        Peer("statsmodels PHReg(efron).fit(groups)",
+             python=lambda: PHReg(time, exog, status=status, ties="efron")
+             .fit(groups=groups, disp=False)),
+    ]
 
 
-def time_ours(func, data: pd.DataFrame, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func(data)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+def _model_cases(n: int) -> list[Case]:
+    import werkalliantie_stats as ws
+
+    d = outcome_frame(n)
+    return [
+        Case(AREA, f"cox, cluster-robust SEs, n={n:,}",
+             lambda: ws.cox(d, "event_day", "rearrest_first", PREDICTORS, cluster="officer_id"),
+             d, [Peer("R survival::coxph(cluster)", r=R_COX, r_packages=SURV),
+                 *_python_cox_peers(d)], n),
+        Case(AREA, f"fine_gray (finegray + weighted coxph), n={n:,}",
+             lambda: ws.fine_gray(d, "event_day", "event_code", 1, PREDICTORS), d,
+             [Peer("R survival::finegray + coxph", r=R_FINEGRAY, r_packages=SURV)], n),
+        Case(AREA, f"fine_gray (convention='crr'), n={n:,}",
+             lambda: ws.fine_gray(d, "event_day", "event_code", 1, PREDICTORS,
+                                  convention="crr"), d,
+             [Peer("R cmprsk::crr", r=R_CRR, r_packages=SURV)], n),
+    ]
 
 
-def time_r(data: pd.DataFrame, repeats: int) -> dict[str, float]:
-    if shutil.which("Rscript") is None:
-        return {}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "d.csv"
-        data.to_csv(path, index=False)
-        lines = ["suppressPackageStartupMessages({library(survival); library(cmprsk)})",
-                 f"d <- read.csv('{path}')",
-                 "d$fstat <- factor(d$event, 0:2, c('censor', '1', '2'))",
-                 f"reps <- {repeats}",
-                 "tm <- function(expr) median(replicate(reps, "
-                 "system.time(eval(expr))[['elapsed']]))"]
-        for i, (_, r_code) in enumerate(OPS.values()):
-            lines.append(f"cat('{i}', tm(quote({r_code})), '\\n')")
-        out = subprocess.run(["Rscript", "-e", "\n".join(lines)], capture_output=True,
-                             text=True, check=True).stdout
-    names = list(OPS)
-    return {names[int(k)]: float(v) for k, v in (line.split() for line in out.splitlines())}
+def cases(quick: bool = False) -> list[Case]:
+    import werkalliantie_stats as ws
+
+    d = outcome_frame(267)
+    out = _model_cases(267)
+    out += [
+        Case(AREA, "cumulative_incidence + Gray test by gender, n=267",
+             lambda: ws.cumulative_incidence(d, "event_day", "event_code", group="gender"), d,
+             [Peer("R cmprsk::cuminc", r="cuminc(d$event_day, d$event_code, group = d$gender)",
+                   r_packages=SURV)], 267),
+        Case(AREA, "kaplan_meier by gender, n=267",
+             lambda: ws.kaplan_meier(d, "event_day", "rearrest_first", group="gender"), d,
+             [Peer("R summary(survfit)", r="summary(survfit(Surv(event_day, rearrest_first) ~ "
+                   "gender, data = d), censored = TRUE)", r_packages=SURV)], 267),
+        Case(AREA, "cox + ph_test (km transform), n=267",
+             lambda: ws.ph_test(ws.cox(d, "event_day", "rearrest_first", PREDICTORS)), d,
+             [Peer("R cox.zph(coxph)", r=f"cox.zph(coxph(Surv(event_day, rearrest_first) ~ "
+                   f"{RHS}, data = d))", r_packages=SURV)], 267),
+    ]
+    return out if quick else out + _model_cases(26_700)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-    data = simulate(args.n)
-    ours = {name: time_ours(func, data, args.repeats) for name, (func, _) in OPS.items()}
-    peer = time_r(data, args.repeats)
-    print(f"n = {args.n} clients, {int((data.event == 1).sum())} rearrests, "
-          f"{int((data.event == 2).sum())} dropouts; median of {args.repeats} runs")
-    if not peer:
-        print("Rscript not found: R timings skipped")
-    print(f"{'op':<36} | {'ours (s)':>9} | {'R (s)':>9} | {'ratio':>6}")
-    for name, ours_s in ours.items():
-        r_s = peer.get(name, np.nan)
-        ratio = ours_s / r_s if r_s and r_s > 0 else np.nan
-        print(f"{name:<36} | {ours_s:9.4f} | {r_s:9.4f} | {ratio:6.2f}")
+def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:
+    import werkalliantie_stats as ws
+
+    d = outcome_frame(n)
+    return [
+        Case(AREA, "cox, cluster-robust SEs",
+             lambda: ws.cox(d, "event_day", "rearrest_first", PREDICTORS, cluster="officer_id"),
+             n=n),
+        Case(AREA, "fine_gray (finegray convention)",
+             lambda: ws.fine_gray(d, "event_day", "event_code", 1, PREDICTORS), n=n),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.__main__ import run_area
+
+    run_area(AREA)

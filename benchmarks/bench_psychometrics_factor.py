@@ -1,115 +1,102 @@
-"""Side-by-side timings: werkalliantie_stats vs R psych on 267 x 20 five-point items.
+"""Polychoric, parallel analysis, EFA, KMO and Bartlett: ours vs psych and factor_analyzer.
 
-Run: python3 benchmarks/bench_psychometrics_factor.py [--quick]
-
-Uses the synthetic study's client wave-1 items when data/synthetic/questionnaires.csv
-exists, otherwise a simulated 267 x 20 four-factor Likert data set. Both sides read the
-same temporary CSV and use one BLAS thread; R times itself with system.time (start-up
-excluded). psych's fa.parallel on raw data also resamples, so ours is timed with
-resample=True for a like-for-like ratio (and without, our default).
-Prints op | ours (median s) | peer | ratio.
+Run: ``python3 benchmarks/bench_psychometrics_factor.py [--quick] [--scaling]`` (or all
+areas: ``python3 -m benchmarks``). Data: the synthetic study's 267 x 20 client wave-1
+items (gaps kept; listwise-complete rows for factor_analyzer, which refuses gaps).
+psych's fa.parallel on raw data also resamples, so ours is timed with ``resample=True``
+for a like-for-like ratio, and without (our default) as a second row.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
-import warnings
 from pathlib import Path
 
-# Both sides single-threaded: R's BLAS is, and on this shared 2-core machine OpenBLAS
-# threads spin on the tiny matrices of an EFA (10x slower per optimiser call).
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import pin_threads
+else:
+    from . import pin_threads
+pin_threads()
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from benchmarks._data import likert_items, study_items  # noqa: E402
+from benchmarks._harness import Case, Peer  # noqa: E402
+from benchmarks._peers import factor_analyzer_efa_problem  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from werkalliantie_stats.psychometrics import efa, parallel_analysis, polychoric  # noqa: E402
-
-ITEMS = [f"{s}{i}" for s in ("com", "bin", "ver", "str") for i in range(1, 6)]
-
-
-def load_items() -> tuple[pd.DataFrame, str]:
-    path = ROOT / "data" / "synthetic" / "questionnaires.csv"
-    if path.exists():
-        q = pd.read_csv(path)
-        q = q[(q["rater"] == "client") & (q["wave"] == 1)]
-        return q[ITEMS].reset_index(drop=True), "synthetic study (client, wave 1)"
-    rng = np.random.default_rng(2026)
-    phi = np.full((4, 4), 0.4) + 0.6 * np.eye(4)
-    factors = rng.multivariate_normal(np.zeros(4), phi, size=267)
-    lam = np.kron(np.eye(4), np.full((5, 1), 0.7))
-    latent = factors @ lam.T + rng.normal(size=(267, 20)) * np.sqrt(1 - 0.49)
-    codes = np.digitize(latent, [-1.3, -0.4, 0.4, 1.3]) + 1
-    return pd.DataFrame(codes, columns=ITEMS).astype(float), "simulated 267 x 20 Likert"
+AREA = "psychometrics_factor"
+PSYCH = ("psych", "GPArotation")
+SCALING = "items"
 
 
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+def _ws():
+    import werkalliantie_stats as ws
+
+    return ws
 
 
-R_SCRIPT = r"""
-suppressPackageStartupMessages(library(psych))
-x <- read.csv("{csv}")
-med <- function(expr, n) median(replicate(n, system.time(eval(expr))[["elapsed"]]))
-set.seed(1)
-t_par <- med(quote(invisible(capture.output(fa.parallel(x, n.iter = {n_iter}, fa = "both",
-                                                       plot = FALSE)))), 1)
-t_poly <- med(quote(polychoric(x)), 3)
-t_fa <- med(quote(fa(x, nfactors = 4, fm = "minres", rotate = "oblimin")), 10)
-cat(t_par, t_poly, t_fa, "\n")
-"""
+def cases(quick: bool = False) -> list[Case]:
+    from factor_analyzer import FactorAnalyzer
+    from factor_analyzer.factor_analyzer import (
+        calculate_bartlett_sphericity,
+        calculate_kmo,
+    )
 
-
-def r_timings(csv: Path, n_iter: int) -> list[float] | None:
-    if shutil.which("Rscript") is None:
-        return None
-    script = R_SCRIPT.replace("{csv}", str(csv)).replace("{n_iter}", str(n_iter))
-    out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
-    return [float(v) for v in out.stdout.split()]
-
-
-def main() -> None:
-    quick = "--quick" in sys.argv
+    ws = _ws()
+    d = study_items(267)
+    complete = d.dropna()
     n_iter = 100 if quick else 1000
-    items, source = load_items()
-    with tempfile.TemporaryDirectory() as tmp:
-        csv = Path(tmp) / "items.csv"
-        items.to_csv(csv, index=False)
-        data = pd.read_csv(csv)
-        warnings.simplefilter("ignore")
-        ours = {
-            f"fa.parallel n.iter={n_iter} both (resample, as psych)": median_time(
-                lambda: parallel_analysis(data, n_iter=n_iter, resample=True, seed=1), 3),
-            f"fa.parallel n.iter={n_iter} both (simulated only)": median_time(
-                lambda: parallel_analysis(data, n_iter=n_iter, seed=1), 3),
-            "polychoric 20 items": median_time(lambda: polychoric(data), 5),
-            "fa minres oblimin 4 factors": median_time(lambda: efa(data, 4), 10),
-        }
-        peer = r_timings(csv, n_iter)
-    peer_times = [None] * 4 if peer is None else [peer[0], peer[0], peer[1], peer[2]]
-    print(f"data: {source}; peer: R psych (Rscript, system.time)")
-    print(f"{'op':<52} | {'ours (median s)':>15} | {'peer':>9} | {'ratio':>7}")
-    for (op, t), p in zip(ours.items(), peer_times, strict=True):
-        peer_text = "skipped" if p is None else f"{p:.3f}"
-        ratio = "" if p is None else f"{p / t:.1f}x"
-        print(f"{op:<52} | {t:>15.4f} | {peer_text:>9} | {ratio:>7}")
-    if peer is None:
-        print("Rscript not found: R timings skipped")
+    problem = factor_analyzer_efa_problem()
+    n, p = len(d), d.shape[1]
+
+    def fa_efa(method):
+        return Peer(f"factor_analyzer {method} oblimin",
+                    python=lambda: FactorAnalyzer(4, rotation="oblimin", method=method)
+                    .fit(complete), not_runnable=problem)
+
+    return [
+        Case(AREA, "polychoric matrix, 20 items", lambda: ws.polychoric(d), d,
+             [Peer("R psych::polychoric", r="polychoric(d)", r_packages=PSYCH)], n, p),
+        Case(AREA, f"parallel analysis pc+fa, {n_iter} draws (resample, as psych)",
+             lambda: ws.parallel_analysis(d, n_iter=n_iter, resample=True, seed=1), d,
+             [Peer("R psych::fa.parallel", r=f"capture.output(fa.parallel(d, n.iter = "
+                   f"{n_iter}, fa = 'both', plot = FALSE))", r_packages=PSYCH)], n, p),
+        Case(AREA, f"parallel analysis pc+fa, {n_iter} draws (simulated only)",
+             lambda: ws.parallel_analysis(d, n_iter=n_iter, seed=1), d,
+             n=n, p=p, note="peer: the row above (psych always resamples raw data too)"),
+        Case(AREA, "EFA minres oblimin, 4 factors", lambda: ws.efa(d, 4), d,
+             [Peer("R psych::fa", r="fa(d, 4, fm = 'minres', rotate = 'oblimin')",
+                   r_packages=PSYCH), fa_efa("minres")], n, p),
+        Case(AREA, "EFA ML oblimin, 4 factors", lambda: ws.efa(d, 4, method="ml"), d,
+             [Peer("R psych::fa", r="fa(d, 4, fm = 'ml', rotate = 'oblimin')",
+                   r_packages=PSYCH), fa_efa("ml")], n, p),
+        Case(AREA, "KMO", lambda: ws.kmo(complete), complete,
+             [Peer("R psych::KMO", r="KMO(d)", r_packages=PSYCH),
+              Peer("factor_analyzer calculate_kmo", python=lambda: calculate_kmo(complete))],
+             len(complete), p),
+        Case(AREA, "Bartlett sphericity", lambda: ws.bartlett_sphericity(complete), complete,
+             [Peer("R psych::cortest.bartlett", r="cortest.bartlett(cor(d), n = nrow(d))",
+                   r_packages=PSYCH),
+              Peer("factor_analyzer calculate_bartlett_sphericity",
+                   python=lambda: calculate_bartlett_sphericity(complete))],
+             len(complete), p),
+    ]
+
+
+def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:
+    """Ours only, on the documented item generator; parallel analysis with 100 draws."""
+    ws = _ws()
+    d = likert_items(n, p)
+    return [
+        Case(AREA, "polychoric matrix", lambda: ws.polychoric(d), n=n, p=p),
+        Case(AREA, "parallel analysis pc+fa, 100 draws",
+             lambda: ws.parallel_analysis(d, n_iter=100, seed=1), n=n, p=p),
+        Case(AREA, "EFA minres oblimin, 4 factors", lambda: ws.efa(d, 4), n=n, p=p),
+        Case(AREA, "EFA ML oblimin, 4 factors", lambda: ws.efa(d, 4, method="ml"), n=n, p=p),
+        Case(AREA, "KMO", lambda: ws.kmo(d), n=n, p=p),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.__main__ import run_area
+
+    run_area(AREA)

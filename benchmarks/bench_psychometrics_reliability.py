@@ -1,99 +1,90 @@
-"""Bootstrap alpha and ICC: ours vs psych on the synthetic study's 267 x 20 items, one run.
+"""Alpha (bootstrap), omega and ICC: ours vs psych and pingouin.
 
-Run from the repository root:  python3 benchmarks/bench_psychometrics_reliability.py
-R is timed inside R with system.time (start-up excluded); skipped with a note if Rscript
-is absent. Prints: op | ours (median s) | peer | ratio (peer / ours).
+Run: ``python3 benchmarks/bench_psychometrics_reliability.py [--quick] [--scaling]`` (or
+all areas: ``python3 -m benchmarks``). Data: the synthetic study's 267 x 20 client wave-1
+items, re-keyed, gaps kept (pairwise for alpha as psych does; listwise where the peer
+needs complete rows). pingouin's intraclass_corr wants long data: it is melted before
+timing, so only the estimation is timed.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-# One BLAS thread on both sides (the R child inherits this): on a small shared machine
-# multi-threaded BLAS only adds contention, and the comparison stays like for like.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import pin_threads
+else:
+    from . import pin_threads
+pin_threads()
 
-import numpy as np  # noqa: E402  (after the thread settings)
-import pandas as pd  # noqa: E402
+from benchmarks._data import SUBSCALES, likert_items, study_items  # noqa: E402
+from benchmarks._harness import Case, Peer  # noqa: E402
 
-import werkalliantie_stats as ws  # noqa: E402
-from werkalliantie_stats.psychometrics import cronbach_alpha, icc  # noqa: E402
-
-SUBSCALES = ("com", "bin", "ver", "str")
-N_BOOT = 1000
-REPEATS = 5
+AREA = "psychometrics_reliability"
+PSYCH = ("psych", "GPArotation")
+SCALING = "items"
 
 
-def likert_items() -> pd.DataFrame:
-    """The synthetic study's 267 x 20 client items at wave 1 (re-keyed), with its gaps."""
-    return ws.load_synthetic().items(rater="client", wave=1).reset_index(drop=True)
+def _long(items):
+    long = items.reset_index(names="target").melt(id_vars="target", var_name="rater",
+                                                  value_name="score")
+    return long
 
 
-def time_ours(func, repeats: int = REPEATS, min_total: float = 1.0) -> float:
-    """Median wall time of ``func`` over at least ``repeats`` runs and ``min_total`` seconds."""
-    func()                                                  # warm-up (imports, BLAS threads)
-    times: list[float] = []
-    while len(times) < repeats or sum(times) < min_total:
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+def cases(quick: bool = False) -> list[Case]:
+    import pingouin as pg
 
+    import werkalliantie_stats as ws
 
-R_SCRIPT = r"""
-suppressPackageStartupMessages(library(psych))
-x <- read.csv(commandArgs(TRUE)[1])
-med <- function(expr_fun, reps) median(replicate(reps, system.time(expr_fun())[["elapsed"]]))
-subs <- c("com", "bin", "ver", "str")
-boot <- function() for (s in subs) psych::alpha(x[, paste0(s, 1:5)], n.iter = %d, warnings = FALSE)
-one_alpha <- function() psych::alpha(x[, paste0("com", 1:5)], warnings = FALSE)
-icc <- function() psych::ICC(na.omit(x[, paste0("com", 1:5)]), lmer = FALSE)
-icc_lmer <- function() suppressMessages(psych::ICC(x[, paste0("com", 1:5)]))
-cat(med(boot, 3), med(one_alpha, 5), med(icc, 5), med(icc_lmer, 5), "\n")
-"""
-
-
-def time_r(items: pd.DataFrame) -> list[float] | None:
-    if shutil.which("Rscript") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        data, script = Path(tmp) / "items.csv", Path(tmp) / "bench.R"
-        items.to_csv(data, index=False, na_rep="NA")
-        script.write_text(R_SCRIPT % N_BOOT)
-        out = subprocess.run(["Rscript", str(script), str(data)], capture_output=True,
-                             text=True, check=True)
-    return [float(v) for v in out.stdout.split()]
-
-
-def main() -> None:
-    items = likert_items()
-    scales = {s: items[[f"{s}{i}" for i in range(1, 6)]] for s in SUBSCALES}
-    ours = [
-        time_ours(lambda: [cronbach_alpha(d, ci="bootstrap", n_boot=N_BOOT, seed=1)
-                           for d in scales.values()]),
-        time_ours(lambda: cronbach_alpha(scales["com"])),
-        time_ours(lambda: icc(scales["com"].dropna())),
-        time_ours(lambda: icc(scales["com"], method="reml")),
+    d = study_items(267)
+    scales = [d[[f"{s}{i}" for i in range(1, 6)]] for s in SUBSCALES]
+    com = scales[0]
+    com_complete = com.dropna()
+    com_long = _long(com_complete)
+    n_boot = 200 if quick else 1000
+    n, p = len(d), d.shape[1]
+    boot_r = ("for (s in c('com', 'bin', 'ver', 'str')) psych::alpha(d[, paste0(s, 1:5)], "
+              f"n.iter = {n_boot}, warnings = FALSE)")
+    return [
+        Case(AREA, f"alpha + bootstrap CI ({n_boot} draws), 4 subscales",
+             lambda: [ws.cronbach_alpha(s, ci="bootstrap", n_boot=n_boot, seed=1)
+                      for s in scales], d,
+             [Peer("R psych::alpha(n.iter)", r=boot_r, r_packages=PSYCH)], n, p),
+        Case(AREA, "alpha, one subscale (Feldt CI)", lambda: ws.cronbach_alpha(com), d,
+             [Peer("R psych::alpha", r="psych::alpha(d[, paste0('com', 1:5)], "
+                   "warnings = FALSE)", r_packages=PSYCH),
+              Peer("pingouin.cronbach_alpha", python=lambda: pg.cronbach_alpha(com))], n, 5),
+        Case(AREA, "omega, 20 items, 4 group factors", lambda: ws.omega(d, n_factors=4), d,
+             [Peer("R psych::omega", r="omega(d, nfactors = 4, fm = 'minres', plot = FALSE)",
+                   r_packages=PSYCH)], n, p),
+        Case(AREA, "ICC (ANOVA), 6 forms, complete rows x 5",
+             lambda: ws.icc(com_complete), com_complete,
+             [Peer("R psych::ICC(lmer = FALSE)", r="ICC(d, lmer = FALSE)", r_packages=PSYCH),
+              Peer("pingouin.intraclass_corr", python=lambda: pg.intraclass_corr(
+                  com_long, targets="target", raters="rater", ratings="score"))],
+             len(com_complete), 5),
+        Case(AREA, "ICC (REML, gaps kept), 267 x 5", lambda: ws.icc(com, method="reml"), com,
+             [Peer("R psych::ICC (lmer, default)", r="suppressMessages(ICC(d))",
+                   r_packages=PSYCH)], n, 5),
     ]
-    ops = [f"bootstrap alpha, {N_BOOT} draws, 4 subscales", "alpha, one subscale (Feldt CI)",
-           "ICC (ANOVA), 267 x 5", "ICC (REML = psych default lmer), 267 x 5"]
-    peer = time_r(items)
-    print(f"{'op':<42} | {'ours (median s)':>15} | {'psych (median s)':>16} | {'ratio':>7}")
-    for i, op in enumerate(ops):
-        theirs = f"{peer[i]:16.4f}" if peer else f"{'skipped':>16}"
-        ratio = f"{peer[i] / ours[i]:7.1f}" if peer else f"{'-':>7}"
-        print(f"{op:<42} | {ours[i]:15.4f} | {theirs} | {ratio}")
-    if peer is None:
-        print("Rscript not found: psych timings skipped")
+
+
+def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:
+    """Ours only, documented item generator; alpha on all p items, 100 bootstrap draws."""
+    import werkalliantie_stats as ws
+
+    d = likert_items(n, p)
+    return [
+        Case(AREA, "alpha + bootstrap CI (100 draws), all items",
+             lambda: ws.cronbach_alpha(d, ci="bootstrap", n_boot=100, seed=1), n=n, p=p),
+        Case(AREA, "omega, 4 group factors", lambda: ws.omega(d, n_factors=4), n=n, p=p),
+        Case(AREA, "ICC (ANOVA)", lambda: ws.icc(d), n=n, p=p),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    from benchmarks.__main__ import run_area
+
+    run_area(AREA)
