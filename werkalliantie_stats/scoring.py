@@ -8,18 +8,11 @@ import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, format_table
-from .study import Study
+from .study import Study, require_study
 
 __all__ = ["AllianceQuality", "alliance_quality", "score_subscales"]
 
 KEYS = ["dyad_id", "client_id", "officer_id", "rater", "wave"]
-
-
-def _check_study(study: object, func: str) -> Study:
-    if not isinstance(study, Study):
-        raise TypeError(f"{func}: `study` must be a Study (see read_study / load_synthetic), got "
-                        f"{type(study).__name__}")
-    return study
 
 
 def score_subscales(study: Study, max_missing: int = 1) -> pd.DataFrame:
@@ -54,7 +47,7 @@ def score_subscales(study: Study, max_missing: int = 1) -> pd.DataFrame:
     >>> list(scores.columns[5:9])
     ['communicatie', 'binding', 'vertrouwen', 'stroefheid']
     """
-    study = _check_study(study, "score_subscales")
+    study = require_study(study, "score_subscales")
     if not isinstance(max_missing, (int, np.integer)) or max_missing < 0:
         raise ValueError(f"score_subscales: `max_missing` must be a whole number >= 0, got "
                          f"{max_missing!r}")
@@ -151,7 +144,7 @@ def alliance_quality(study: Study, high: float = 3.5, low: float = 2.5,
     >>> sorted(aq.table.index.get_level_values("wave").unique())
     [1, 2]
     """
-    study = _check_study(study, "alliance_quality")
+    study = require_study(study, "alliance_quality")
     lo, hi = study.instrument.scale.minimum, study.instrument.scale.maximum
     for name, value in (("high", high), ("low", low)):
         if not isinstance(value, (int, float)) or not lo <= value <= hi:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..scoring import alliance_quality
-from ..study import Study
+from ..study import Study, require_study
 
 __all__ = [
     "RATINGS",
@@ -33,9 +33,7 @@ RATINGS = ("client", "officer", "both")
 
 def require_supervised_study(study: object, func: str) -> Study:
     """``study`` if it is a Study with a supervision table, else a clear error."""
-    if not isinstance(study, Study):
-        raise TypeError(f"{func}: `study` must be a Study (see read_study / load_synthetic), "
-                        f"got {type(study).__name__}")
+    require_study(study, func)
     if study.supervision is None:
         raise ValueError(f"{func}: the study has no supervision table, so there are no "
                          f"outcomes to predict; read it with read_study(questionnaires, "

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._results import ResultMixin, format_table
 from ..scoring import score_subscales
-from ..study import Study
+from ..study import Study, require_study
 from .agreement import AgreementResult, rater_agreement
 from .reliability import cronbach_alpha
 
@@ -42,13 +42,6 @@ class ReliabilityTable(ResultMixin):
         return "\n".join([self._title, "=" * len(self._title),
                           f"Cronbach's alpha with {100 * self.level:g}% {self.ci_method} "
                           f"interval", "", format_table(self.table, digits)])
-
-
-def _check_study(study: object, func: str) -> Study:
-    if not isinstance(study, Study):
-        raise TypeError(f"{func}: `study` must be a Study (see read_study / load_synthetic), got "
-                        f"{type(study).__name__}")
-    return study
 
 
 def reliability_table(study: Study, ci: str = "feldt", level: float = 0.95,
@@ -97,7 +90,7 @@ def reliability_table(study: Study, ci: str = "feldt", level: float = 0.95,
     >>> int(rel.table.loc[("binding", "client", 1), "n_items"])
     5
     """
-    study = _check_study(study, "reliability_table")
+    study = require_study(study, "reliability_table")
     inst = study.instrument
     rows = {}
     for subscale in inst.subscales:
@@ -165,7 +158,7 @@ def client_officer_agreement(study: Study, wave: int = 1, level: float = 0.95,
     >>> list(agree.table.index)
     ['communicatie', 'binding', 'vertrouwen', 'stroefheid']
     """
-    study = _check_study(study, "client_officer_agreement")
+    study = require_study(study, "client_officer_agreement")
     scores = score_subscales(study, max_missing=max_missing)
     scores = scores[scores["wave"] == wave]
     if scores.empty:

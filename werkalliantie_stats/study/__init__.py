@@ -14,7 +14,7 @@ from .columns import (
     SUPERVISION_COLUMNS,
     SUPERVISION_KEYS,
 )
-from .model import Study
+from .model import Study, require_study
 from .readers import load_synthetic, read_study
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "Study",
     "load_synthetic",
     "read_study",
+    "require_study",
 ]

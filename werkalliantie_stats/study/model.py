@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..instrument import Instrument
 
-__all__ = ["Study"]
+__all__ = ["Study", "require_study"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,3 +135,11 @@ class Study:
         wide = pd.concat(renamed, axis=1, join="inner")
         order = [f"{item}_{tag}" for item in self.instrument.item_ids for tag in parts]
         return wide[order]
+
+
+def require_study(study: object, func: str) -> Study:
+    """``study`` if it is a :class:`Study`, else a ``TypeError`` naming ``func``."""
+    if not isinstance(study, Study):
+        raise TypeError(f"{func}: `study` must be a Study (see read_study / load_synthetic), got "
+                        f"{type(study).__name__}")
+    return study
