@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--map", metavar="FILE", help="column map, CSV or TOML")
     val.add_argument("--group", metavar="COL", help="supervision column whose groups are "
                                                    "compared (invariance)")
-    val.add_argument("--estimator", choices=("ML", "MLR"), default="MLR",
+    val.add_argument("--estimator", choices=("ML", "MLR", "WLSMV"), default="MLR",
                      help="CFA estimator (default MLR)")
     _common(val)
 

@@ -89,7 +89,8 @@ def test_source_records_checksums_and_group(result):
     ({"group": "site"}, ValueError, r"validate: `group` column 'site' is not in the "
                                     r"supervision table; columns: \['dyad_id'"),
     ({"group": 3}, TypeError, r"validate: `group` must be a column name \(str\), got 3"),
-    ({"estimator": "WLS"}, ValueError, r"validate: `estimator` must be one of \['ML', 'MLR'\]"),
+    ({"estimator": "WLS"}, ValueError,
+     r"validate: `estimator` must be one of \['ML', 'MLR', 'WLSMV'\]"),
     ({"lang": "de"}, ValueError, r"validate: `lang` must be one of"),
 ])
 def test_bad_arguments(study, kwargs, error, match):

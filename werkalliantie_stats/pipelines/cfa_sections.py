@@ -22,6 +22,11 @@ MISSING = "fiml"
 RATERS = ("client", "officer")
 
 
+def _missing(estimator: str) -> str:
+    """FIML for the normal-theory estimators; WLSMV uses complete questionnaires, as lavaan."""
+    return "listwise" if estimator == "WLSMV" else MISSING
+
+
 def _fit(kind: str, data: pd.DataFrame, model: str, estimator: str, extra: dict) -> tuple:
     """One fit in a worker: returns the tables the report needs and the warnings raised."""
     engine = importlib.import_module("werkalliantie_stats.psychometrics.cfa")
@@ -29,7 +34,7 @@ def _fit(kind: str, data: pd.DataFrame, model: str, estimator: str, extra: dict)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if kind == "cfa":
-            fit = engine.cfa(data, model, estimator=estimator, missing=MISSING)
+            fit = engine.cfa(data, model, estimator=estimator, missing=_missing(estimator))
             est = fit.estimates
             payload = (fit.fit_measures, est.loc[est["op"] == "=~",
                                                  ["lhs", "rhs", "est", "se", "std_all"]])
@@ -90,13 +95,20 @@ class CfaWork:
 
 
 def cfa_section(b: SectionBuilder, work: CfaWork) -> None:
-    """The four-factor model per rater (FIML): fit measures and loadings."""
+    """The four-factor model per rater: fit measures and loadings."""
     fits = {r: work.get(f"cfa_{r}") for r in RATERS}
     b.table("cfa_fit", pd.DataFrame({r: f[0] for r, f in fits.items()}).T.rename_axis("rater"))
     b.table("cfa_loadings", pd.concat({r: f[1].set_index("rhs") for r, f in fits.items()},
                                       names=["rater", "item"]))
-    b.notes.append(f"Estimator {work.estimator}, missing responses by full-information "
-                   f"maximum likelihood; items treated as continuous.")
+    if work.estimator == "WLSMV":
+        b.notes.append("Estimator WLSMV: items treated as ordered categories (thresholds and "
+                       "polychoric correlations, delta parameterisation, mean-and-variance "
+                       "adjusted chi-square; scaled indices in the *_scaled columns); "
+                       "questionnaires with a missing response are left out (listwise), as "
+                       "in lavaan.")
+    else:
+        b.notes.append(f"Estimator {work.estimator}, missing responses by full-information "
+                       f"maximum likelihood; items treated as continuous.")
 
 
 def invariance_section(b: SectionBuilder, work: CfaWork) -> None:

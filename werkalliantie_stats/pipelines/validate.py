@@ -14,7 +14,7 @@ from .replicate import DEFAULT_SEED, _check, _source, check_jobs
 
 __all__ = ["ESTIMATORS", "ValidationResult", "validate"]
 
-ESTIMATORS = ("ML", "MLR")
+ESTIMATORS = ("ML", "MLR", "WLSMV")
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,8 +59,11 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
     group : str, optional
         A column of the supervision table (e.g. ``"gender"``, a site); invariance of the
         four-factor model across its groups is tested when the CFA engine is installed.
-    estimator : {"ML", "MLR"}
-        Estimator of the CFA sections (MLR: robust to non-normal item responses).
+    estimator : {"ML", "MLR", "WLSMV"}
+        Estimator of the four-factor CFA per rater (MLR: robust to non-normal responses;
+        WLSMV: items as ordered categories, as lavaan's ``ordered = TRUE``). The invariance
+        sequences use MLR with FIML when WLSMV is chosen (paired ordinal invariance is not
+        available yet).
     lang : {"en", "nl"}
         Report language.
     seed : int
@@ -111,8 +114,11 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
              ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", lambda b: psy.retention_section(study, b, corr, seed=seed)),
              ("efa", partial(psy.efa_section, study, corr=corr))]
-    steps += cfa_sections.cfa_steps(study, estimator=str(estimator).upper(), group=group,
-                                    jobs=jobs)
+    chosen = str(estimator).upper()
+    # paired (rater, wave) invariance exists for continuous indicators only: with WLSMV
+    # the invariance sequences use MLR with FIML
+    steps += cfa_sections.cfa_steps(study, estimator=chosen, group=group, jobs=jobs,
+                                    invariance_estimator="MLR" if chosen == "WLSMV" else None)
     steps += [("reliability", partial(psy.reliability_section, study)),
               ("norms", partial(checks.norms_section, study))]
     tables, figures, sections = run_sections(steps, make_progress(progress, len(steps)))
