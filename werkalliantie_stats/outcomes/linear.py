@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 
 from .._results import ResultMixin, format_table
 from ._design import as_predictor_list, build_design
@@ -136,7 +136,7 @@ def linear(data: pd.DataFrame, outcome: str, predictors: str | list[str],
         raise ValueError(f"{FUNC}: outcome {outcome!r} must be numeric, got e.g. "
                          f"{design.y[0]!r}")
     X, y = design.X, design.y
-    fit = sm.OLS(y, X).fit()
+    fit = OLS(y, X).fit()
     n, k = X.shape
     bread = np.linalg.inv(X.T @ X)
     if design.groups is None:
