@@ -646,7 +646,7 @@ def delta_implied_derivatives(lambda_: np.ndarray, psi: np.ndarray,
     :math:`\\partial S_{ij} / \\partial \\Lambda_{kf} = \\delta_{ik} (\\Psi \\Lambda')_{fj} +
     \\delta_{jk} (\\Lambda \\Psi)_{if}`;
     :math:`\\partial S_{ij} / \\partial \\Psi_{fg} = \\Lambda_{if} \\Lambda_{jg} +
-    \\Lambda_{ig} \\Lambda_{jf}` for :math:`f \ne g` and :math:`\\Lambda_{if} \\Lambda_{jf}`
+    \\Lambda_{ig} \\Lambda_{jf}` for :math:`f \\ne g` and :math:`\\Lambda_{if} \\Lambda_{jf}`
     for :math:`f = g`.
 
     References
