@@ -103,7 +103,8 @@ class InvarianceResult(ResultMixin):
     fits : dict
         The :class:`CFAResult` of each step.
     estimator : str
-        ``"ML"`` or ``"MLR"`` (scaled differences, Satorra-Bentler 2001).
+        ``"ML"``, ``"MLR"`` (scaled differences, Satorra-Bentler 2001) or ``"WLSMV"``
+        (ordered items; scaled-shifted differences, Satorra 2000).
     syntax : dict
         Model text of each step when it was generated (longitudinal invariance).
     recoded : DataFrame or None
@@ -125,8 +126,9 @@ class InvarianceResult(ResultMixin):
 
     def summary(self, digits: int = 3) -> str:
         """The comparison table as text."""
-        cols = [c for c in ["chisq", "df", "chisq_scaled", "cfi", "rmsea", "srmr", "chisq_diff",
-                            "df_diff", "pvalue_diff", "delta_cfi", "delta_rmsea"]
+        cols = [c for c in ["chisq", "df", "chisq_scaled", "cfi", "rmsea", "cfi_scaled",
+                            "rmsea_scaled", "srmr", "chisq_diff", "df_diff", "pvalue_diff",
+                            "delta_cfi", "delta_rmsea", "delta_cfi_scaled"]
                 if c in self.table.columns]
         head = f"{self._title} ({self.estimator})"
         lines = [head, "=" * len(head), format_table(self.table[cols], digits)]
