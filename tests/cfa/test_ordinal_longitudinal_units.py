@@ -134,6 +134,19 @@ def test_bad_input_for_ordinal_path():
             longitudinal_invariance(constant, "f =~ x + y + z", OCC, estimator="WLSMV")
 
 
+def test_ordered_categoricals_and_text_codes():
+    wide = _wide()
+    plain = longitudinal_invariance(wide, "f =~ x + y + z", OCC, estimator="WLSMV")
+    labels = ["never", "rarely", "often", "always"]
+    as_cat = wide.apply(lambda col: pd.Categorical.from_codes(col - 1, labels, ordered=True))
+    res = longitudinal_invariance(as_cat, "f =~ x + y + z", OCC, estimator="WLSMV")
+    pd.testing.assert_frame_equal(res.table, plain.table)
+    text = wide.astype(object)
+    text.loc[3, "y_b"] = "often"
+    with pytest.raises(ValueError, match=r"longitudinal_invariance.*'y_b'.*'often'"):
+        longitudinal_invariance(text, "f =~ x + y + z", OCC, estimator="WLSMV")
+
+
 def test_continuous_default_steps_unchanged():
     wide = _wide().astype(float)
     res = longitudinal_invariance(wide, "f =~ x + y + z", OCC)

@@ -30,9 +30,10 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from werkalliantie_stats._validation import numeric_frame
 from werkalliantie_stats.exceptions import EmptyCategoryWarning
 
-from .ordinal import ordinal_sample_statistics
+from .ordinal import _ordered_as_codes, ordinal_sample_statistics
 from .partable import model_variables
 from .results import CFAResult
 from .syntax import parse_model
@@ -207,7 +208,8 @@ def _complete_cases(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     if missing:
         raise ValueError(f"{_FUNC}: `data` has no column {missing[0]!r} (wide layout: one "
                          f"column per item per occasion, e.g. {columns[:2]})")
-    frame = data[columns].dropna()
+    codes = numeric_frame(_ordered_as_codes(data[columns], columns), _FUNC, columns)
+    frame = codes.dropna()
     if len(frame) <= len(columns):
         raise ValueError(f"{_FUNC}: only {len(frame)} dyads answered every item on every "
                          f"occasion, for {len(columns)} ordered indicators; WLSMV uses "
