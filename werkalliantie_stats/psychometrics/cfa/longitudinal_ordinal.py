@@ -174,10 +174,50 @@ def ordinal_longitudinal_syntax(factors: Mapping[str, Sequence[str]],
                                 partial: Sequence[str] = ()) -> str:
     """Model text of one ordinal invariance step across occasions (measEq.syntax style).
 
-    ``factors`` maps each factor's base name to its base item names; ``thresholds``
-    gives each base item's number of thresholds (categories - 1, the same on every
-    occasion); ``partial`` lists base-name parameters kept free across occasions:
-    ``"f=~x"``, ``"x|t2"``, ``"x~1"``.
+    Parameters
+    ----------
+    factors : mapping
+        Each factor's base name -> its base item names.
+    suffixes : sequence of str
+        Column suffix of each occasion; the first is the reference occasion.
+    step : {"configural", "thresholds", "metric", "scalar"}
+        The invariance step.
+    thresholds : mapping
+        Each base item's number of thresholds (categories - 1, the same on every
+        occasion).
+    partial : sequence of str
+        Base-name parameters kept free across occasions: ``"f=~x"``, ``"x|t2"``,
+        ``"x~1"``.
+
+    Returns
+    -------
+    str
+        lavaan-style model text that :func:`cfa` (``estimator="WLSMV"``) and lavaan fit.
+
+    Notes
+    -----
+    Wu & Estabrook (2016) identification with ``ID.fac = "std.lv"``: on occasion
+    ``t > 1`` an item with ``m >= 1`` equal thresholds has a free intercept ``nu`` unless
+    intercepts are equal, and a free scale ``delta`` when ``m >= 2`` or intercepts are
+    equal; a factor's variance is free once any of its loadings is equal, its mean once
+    any of its intercepts is equal.
+
+    References
+    ----------
+    1. Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis
+       models of different levels of invariance for ordered categorical outcomes.
+       Psychometrika, 81, 1014-1045.
+
+    Examples
+    --------
+    >>> text = ordinal_longitudinal_syntax({"f": ["x", "y", "z"]}, ["_1", "_2"],
+    ...                                    "thresholds", {"x": 2, "y": 2, "z": 2})
+    >>> # In R: semTools::measEq.syntax(..., long.equal = "thresholds")
+    >>> for line in text.splitlines()[-3:]:
+    ...     print(line)
+    z_2 | NA*tau_z_t1*t1 + NA*tau_z_t2*t2
+    z_2 ~ NA*1
+    z_2 ~*~ NA*z_2
     """
     if step not in ORDINAL_LONG_STEPS:
         raise ValueError(f"{_FUNC}: with estimator='WLSMV' each step must be one of "
@@ -240,10 +280,58 @@ def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence
                               ) -> tuple[dict[str, CFAResult], dict[str, str], pd.DataFrame]:
     """WLSMV fit of each step on the complete cases, sharing one set of polychorics.
 
-    ``factors`` maps each factor's base name to its base item names (wide columns are
-    ``item + suffix``).
-    Returns the fits, each step's model text and the ``recoded`` table of
-    :func:`merge_empty_categories`.
+    The engine behind :func:`longitudinal_invariance` with ``estimator="WLSMV"``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Wide item responses, columns ``item + suffix``.
+    factors : mapping
+        Each factor's base name -> its base item names.
+    occasions : mapping
+        Occasion name -> column suffix.
+    steps : sequence of str
+        Ordered subset of ``configural, thresholds, metric, scalar``.
+    partial : sequence of str
+        As :func:`ordinal_longitudinal_syntax`.
+    ci_level : float
+        Level of the Wald intervals.
+
+    Returns
+    -------
+    fits : dict
+        :class:`CFAResult` of each step.
+    syntax : dict
+        Model text of each step.
+    recoded : DataFrame
+        The merged categories (:func:`merge_empty_categories`).
+
+    Notes
+    -----
+    Each step minimises the DWLS discrepancy ``(s - sigma)' W (s - sigma)`` of the
+    same sample statistics ``s`` (thresholds and polychorics of the complete cases);
+    see :func:`fit_wlsmv`.
+
+    References
+    ----------
+    1. Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using
+       weighted least squares and quadratic estimating equations in latent variable
+       modeling with categorical and continuous outcomes. Unpublished manuscript.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(4)
+    >>> eta = rng.normal(size=(300, 1))
+    >>> wide = pd.DataFrame({f"{i}{s}": np.digitize(0.8 * eta[:, 0]
+    ...                      + rng.normal(scale=0.6, size=300), [-0.5, 0.5]) + 1
+    ...                      for s in ("_1", "_2") for i in ("x", "y", "z")})
+    >>> fits, syntax, recoded = ordinal_longitudinal_fits(
+    ...     wide, {"f": ["x", "y", "z"]}, {"t1": "_1", "t2": "_2"}, ["configural", "metric"])
+    >>> # In R: cfa(as.character(measEq.syntax(...)), ordered = names(wide), estimator = "WLSMV")
+    >>> # three-category items: equal thresholds cost no df (nu and delta freed)
+    >>> int(fits["metric"].fit_measures["df"] - fits["configural"].fit_measures["df"])
+    2
     """
     bad = [s for s in steps if s not in ORDINAL_LONG_STEPS]
     if bad or not steps or list(steps) != [s for s in ORDINAL_LONG_STEPS if s in steps]:
