@@ -125,3 +125,22 @@ def test_recoding_matches_the_r_script(case, request):
     pd.testing.assert_frame_equal(res.recoded.reset_index(drop=True),
                                   theirs[res.recoded.columns].reset_index(drop=True),
                                   check_dtype=False)
+
+
+def test_measeq_syntax_text_runs_unchanged_in_cfa():
+    """The model text semTools wrote (## comments, 'NA*x + lambda.1_1*x' repeated terms,
+    labelled fixed values, '~*~' and '|' lines), given to cfa(estimator="WLSMV") as is,
+    reproduces lavaan's fit of that text."""
+    from werkalliantie_stats.psychometrics.cfa.api import cfa
+
+    data = read_reference_csv("cfa/ordinal_long/clean_wide.csv")
+    ref = reference("ordinal_long/clean.json")
+    for step in STEPS:
+        fit = cfa(data, ref[step]["syntax"], estimator="WLSMV")
+        m = _merged(fit.estimates, ref[step])
+        np.testing.assert_allclose(m["est"], m["est_r"].astype(float), atol=1e-3)
+        np.testing.assert_allclose(m["se"], m["se_r"].astype(float), atol=1e-3)
+        np.testing.assert_allclose(fit.fit_measures["chisq"],
+                                   ref[step]["fit_measures"]["chisq"], rtol=FIT_TOL)
+        labels = m.loc[m["label_r"].astype(str) != "", ["label", "label_r"]]
+        assert (labels["label"] == labels["label_r"]).all(), step
