@@ -150,8 +150,7 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
              ("items", partial(psy.item_section, study)),
              ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", retention), ("efa", factors)]
-    steps += cfa_sections.cfa_steps(study, estimator="WLSMV", jobs=jobs,
-                                    invariance_estimator="MLR")
+    steps += cfa_sections.cfa_steps(study, estimator="WLSMV", jobs=jobs)
     steps += [("reliability", reliability), ("agreement", partial(psy.agreement_section, study)),
               ("quality", partial(psy.quality_section, study))]
     if study.supervision is not None:
