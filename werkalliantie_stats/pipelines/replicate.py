@@ -150,7 +150,10 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
              ("items", partial(psy.item_section, study)),
              ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", retention), ("efa", factors)]
-    steps += cfa_sections.cfa_steps(study, estimator="WLSMV", jobs=jobs)
+    # paired invariance stays MLR + FIML: ordinal (WLSMV) paired fits are listwise and
+    # would use about 75 of the 267 dyads
+    steps += cfa_sections.cfa_steps(study, estimator="WLSMV", jobs=jobs,
+                                    invariance_estimator="MLR")
     steps += [("reliability", reliability), ("agreement", partial(psy.agreement_section, study)),
               ("quality", partial(psy.quality_section, study))]
     if study.supervision is not None:
