@@ -111,8 +111,8 @@ def test_fit_with_empty_category_reports_recoding():
 
 def test_bad_input_for_ordinal_path():
     wide = _wide()
-    with pytest.raises(ValueError, match="longitudinal_invariance: estimator='WLSMV' uses "
-                                         "complete cases"):
+    with pytest.raises(ValueError, match="longitudinal_invariance: with estimator='WLSMV' "
+                                         "`missing` must be 'listwise'"):
         longitudinal_invariance(wide, "f =~ x + y + z", OCC, estimator="WLSMV", missing="fiml")
     with pytest.raises(ValueError, match="thresholds before loadings"):
         longitudinal_invariance(wide, "f =~ x + y + z", OCC, estimator="WLSMV",

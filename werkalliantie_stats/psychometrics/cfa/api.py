@@ -19,7 +19,7 @@ from .wlsmv import fit_wlsmv
 __all__ = ["cfa"]
 
 _ESTIMATORS = ("ML", "MLR", "WLSMV")
-_MISSING = ("listwise", "fiml")
+_MISSING = ("listwise", "fiml", "pairwise")
 
 
 def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, str]:
@@ -27,9 +27,14 @@ def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, 
     if est not in _ESTIMATORS:
         raise ValueError(f"cfa: `estimator` must be one of {list(_ESTIMATORS)}, got "
                          f"{estimator!r} (ordered items: estimator='WLSMV')")
-    miss = {"ml": "fiml", "fiml": "fiml", "listwise": "listwise"}.get(str(missing).lower())
+    miss = {"ml": "fiml", "fiml": "fiml", "listwise": "listwise",
+            "pairwise": "pairwise"}.get(str(missing).lower())
     if miss is None:
         raise ValueError(f"cfa: `missing` must be one of {list(_MISSING)}, got {missing!r}")
+    if miss == "pairwise" and est != "WLSMV":
+        raise ValueError(f"cfa: `missing` 'pairwise' is for ordered items "
+                         f"(estimator='WLSMV'), got estimator={estimator!r}; with ML/MLR use "
+                         "missing='fiml' (lavaan's missing='ml')")
     if not 0 < ci_level < 1:
         raise ValueError(f"cfa: `ci_level` must lie in (0, 1), got {ci_level!r}")
     return est, miss
@@ -64,12 +69,13 @@ def _fit_ordered(data, statements, ov_names, lv_names, *, group, miss, std_lv, c
                  model, group_equal, group_partial) -> CFAResult:
     if group is not None:
         split_groups(data, ov_names, group, "listwise")  # checks the group column
-    if miss != "listwise":
-        raise ValueError(f"cfa: estimator='WLSMV' uses listwise deletion (lavaan's default "
-                         f"for ordered data), got missing={miss!r}")
+    if miss == "fiml":
+        raise ValueError("cfa: with estimator='WLSMV' `missing` must be 'listwise' (lavaan's "
+                         "default for ordered data) or 'pairwise', got missing='fiml'; for "
+                         "full-information ML use estimator='MLR' with missing='fiml'")
     return fit_wlsmv(data, statements, ov_names, lv_names, std_lv=std_lv,
                      ci_level=ci_level, model_text=model, group=group,
-                     group_equal=group_equal, group_partial=group_partial)
+                     group_equal=group_equal, group_partial=group_partial, missing=miss)
 
 
 def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, missing: str,
@@ -120,7 +126,8 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         indicators are ordered categories; DWLS on thresholds and polychoric
         correlations with robust standard errors and the scaled-shifted test
         (lavaan ``cfa(..., ordered=TRUE, estimator="WLSMV")``, delta parameterisation,
-        listwise deletion); the estimates gain lavaan's threshold rows ``x | t1``.
+        listwise or pairwise deletion); the estimates gain lavaan's threshold rows
+        ``x | t1``.
     group : str, optional
         Column defining groups, fitted jointly (group order: first appearance).
     group_equal : sequence of str
@@ -130,8 +137,12 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         Parameters exempt from ``group_equal``, e.g. ``("f=~x2", "x3~1")``.
     std_lv : bool
         Identify factors by unit variance (all loadings free) instead of a marker.
-    missing : {"listwise", "fiml"}
-        ``"fiml"``: casewise (full-information) likelihood, lavaan ``missing="ml"``.
+    missing : {"listwise", "fiml", "pairwise"}
+        ``"fiml"`` (ML/MLR): casewise (full-information) likelihood, lavaan
+        ``missing="ml"``. ``"pairwise"`` (WLSMV): lavaan's ``missing="pairwise"`` —
+        thresholds from each item's answered cases, polychorics from each pair's jointly
+        answered cases, their Gamma from the casewise scores with missing answers
+        scoring zero; ``ntotal`` counts the cases with at least one answer.
     meanstructure : bool, optional
         Model intercepts; default True with groups or FIML, else False.
     ci_level : float
@@ -194,6 +205,11 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     ['a', '|', 't1']
     >>> int(ordinal.fit_measures["df"])
     2
+    >>> holes = codes.astype(float).mask(rng.random(codes.shape) < 0.05)
+    >>> pairwise = cfa(holes, "f =~ a + b + c + d", estimator="WLSMV", missing="pairwise")
+    >>> # In R: lavaan::cfa(..., ordered = TRUE, estimator = "WLSMV", missing = "pairwise")
+    >>> int(pairwise.fit_measures["ntotal"]), len(holes.dropna())
+    (300, 244)
     """
     check_frame(data, "cfa")
     est, miss = _check_options(estimator, missing, ci_level)

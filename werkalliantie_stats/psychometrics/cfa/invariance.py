@@ -159,7 +159,8 @@ def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,
         (``group.equal="loadings"``) and scalar (``c("loadings", "thresholds")``, latent
         means and scale factors free in later groups), compared with lavaan's
         ``lavTestLRT`` default for DWLS (Satorra 2000 scaled-shifted difference);
-        ``group_partial`` may free thresholds (``"x|t1"``); listwise deletion only.
+        ``group_partial`` may free thresholds (``"x|t1"``); ``missing`` ``"listwise"``
+        (default) or ``"pairwise"`` as lavaan's ``missing=`` for ordered data.
     steps : sequence of str, optional
         Subset of ``configural, metric, scalar, strict`` in that order (default all;
         with WLSMV ``configural, metric, scalar``).

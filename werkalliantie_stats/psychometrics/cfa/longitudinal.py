@@ -157,8 +157,10 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
     partial : sequence of str
         Base-name parameters left free across occasions in the constrained steps
         (``"com=~com2"``, ``"com2~1"``, ``"com2~~com2"``; WLSMV also ``"com2|t1"``).
-    missing : {"listwise", "fiml"}
-        As in :func:`cfa` (WLSMV: listwise only).
+    missing : {"listwise", "fiml", "pairwise"}
+        As in :func:`cfa`: ``"fiml"`` with ML/MLR, ``"pairwise"`` with WLSMV (lavaan's
+        ``missing="pairwise"``: every dyad with at least one answer is used; empty
+        categories are then merged on each item's answered cases).
 
     Returns
     -------
@@ -236,11 +238,12 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
 def _ordinal(data: pd.DataFrame, model: Any, occasions: Mapping[str, str],
              steps: Sequence[str] | None, partial: Sequence[str],
              missing: str) -> InvarianceResult:
-    if str(missing).lower() != "listwise":
-        raise ValueError(f"longitudinal_invariance: estimator='WLSMV' uses complete cases "
-                         f"(listwise deletion, as lavaan's default for ordered data), got "
-                         f"missing={missing!r}")
+    miss = str(missing).lower()
+    if miss not in ("listwise", "pairwise"):
+        raise ValueError(f"longitudinal_invariance: with estimator='WLSMV' `missing` must "
+                         f"be 'listwise' (lavaan's default for ordered data) or 'pairwise', "
+                         f"got missing={missing!r}")
     chosen = tuple(ORDINAL_LONG_STEPS) if steps is None else tuple(steps)
     fits, syntax, recoded = ordinal_longitudinal_fits(data, _factor_items(model), occasions,
-                                                      chosen, partial)
+                                                      chosen, partial, missing=miss)
     return InvarianceResult(ordinal_invariance_table(fits), fits, "WLSMV", syntax, recoded)

@@ -4,7 +4,8 @@ The ordinal twin of :mod:`.longitudinal`: one single-group model on wide data, e
 occasion with its own factors, the latent responses of the same item correlated across
 occasions, written as semTools 0.5-6 ``measEq.syntax(..., ordered = <all items>,
 parameterization = "delta", ID.fac = "std.lv", ID.cat = "Wu.Estabrook.2016",
-longFacNames = ...)`` writes it and fitted by :func:`fit_wlsmv` (listwise deletion).
+longFacNames = ...)`` writes it and fitted by :func:`fit_wlsmv` (listwise deletion, or
+lavaan's ``missing="pairwise"``).
 Wu & Estabrook (2016) order the steps for ordered data as
 
 * ``configural``: thresholds free everywhere; intercepts 0 and scale factors 1 on every
@@ -17,7 +18,8 @@ Wu & Estabrook (2016) order the steps for ordered data as
   scale factors stay free.
 
 Empty categories: threshold equality needs the same categories on every occasion. An
-item whose complete cases leave a category empty on one occasion but not on another
+item whose used cases (complete cases; with pairwise deletion each column's answered
+cases) leave a category empty on one occasion but not on another
 gets that category merged with its lower neighbour (the lowest category with the one
 above) on *every* occasion, with an :class:`EmptyCategoryWarning` and a row in the
 result's ``recoded`` table.
@@ -33,7 +35,7 @@ import pandas as pd
 from werkalliantie_stats._validation import numeric_frame
 from werkalliantie_stats.exceptions import EmptyCategoryWarning
 
-from .ordinal import _ordered_as_codes, ordinal_sample_statistics
+from .ordinal import _ordered_as_codes, _usable_rows, ordinal_sample_statistics
 from .partable import model_variables
 from .results import CFAResult
 from .syntax import parse_model
@@ -66,7 +68,8 @@ def merge_empty_categories(data: pd.DataFrame, items: Sequence[str],
     Parameters
     ----------
     data : DataFrame
-        Wide, complete responses (integer codes), columns ``item + suffix``.
+        Wide responses (integer codes), columns ``item + suffix``; a missing answer
+        (NaN) stays missing and does not count as a category.
     items : sequence of str
         Base item names.
     suffixes : sequence of str
@@ -114,13 +117,17 @@ def merge_empty_categories(data: pd.DataFrame, items: Sequence[str],
     [2, 2, 3, 5, 4]
     >>> recoded[["item", "category", "empty_on", "merged_into"]].values.tolist()
     [['x', 1, '_a', 2]]
+    >>> holes = wide.assign(x_b=[None, 2, 3, 5, 4])  # the only 1 was not answered
+    >>> data, recoded = merge_empty_categories(holes, ["x"], ["_a", "_b"])
+    >>> data["x_b"].tolist(), len(recoded)  # missing stays missing; nothing to merge
+    ([nan, 2.0, 3.0, 5.0, 4.0], 0)
     """
     names = list(occasions) if occasions is not None else list(suffixes)
     out = data.copy()
     rows = []
     for item in items:
         cols = [f"{item}{sfx}" for sfx in suffixes]
-        observed = [set(out[c].unique().tolist()) for c in cols]
+        observed = [set(out[c].dropna().unique().tolist()) for c in cols]
         kept = sorted(set.intersection(*observed))
         if len(kept) < 2:
             raise ValueError(f"{_FUNC}: item {item!r} shares fewer than two response "
@@ -243,27 +250,28 @@ def ordinal_longitudinal_syntax(factors: Mapping[str, Sequence[str]],
     return "\n".join(lines)
 
 
-def _complete_cases(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"{_FUNC}: `data` has no column {missing[0]!r} (wide layout: one "
+def _used_cases(data: pd.DataFrame, columns: list[str], missing: str) -> pd.DataFrame:
+    absent = [c for c in columns if c not in data.columns]
+    if absent:
+        raise ValueError(f"{_FUNC}: `data` has no column {absent[0]!r} (wide layout: one "
                          f"column per item per occasion, e.g. {columns[:2]})")
     codes = numeric_frame(_ordered_as_codes(data[columns], columns), _FUNC, columns)
-    frame = codes.dropna()
-    if len(frame) <= len(columns):
+    frame = codes.loc[_usable_rows(codes, missing)]
+    if missing == "listwise" and len(frame) <= len(columns):
         raise ValueError(f"{_FUNC}: only {len(frame)} dyads answered every item on every "
                          f"occasion, for {len(columns)} ordered indicators; WLSMV uses "
-                         "complete cases only — fit fewer items or use estimator='MLR' "
-                         "with missing='fiml'")
+                         "complete cases only — use missing='pairwise', fit fewer items "
+                         "or use estimator='MLR' with missing='fiml'")
     return frame
 
 
-def _sample_statistics(frame: pd.DataFrame, columns: list[str], merged: set[str]):
+def _sample_statistics(frame: pd.DataFrame, columns: list[str], merged: set[str],
+                       missing: str):
     """Polychorics of all columns; gap warnings for columns we merged ourselves are
     dropped (the merge was announced already)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        stats = ordinal_sample_statistics(frame, items=columns)
+        stats = ordinal_sample_statistics(frame, items=columns, missing=missing)
     for w in caught:
         text = str(w.message)
         if issubclass(w.category, EmptyCategoryWarning) and any(
@@ -276,9 +284,9 @@ def _sample_statistics(frame: pd.DataFrame, columns: list[str], merged: set[str]
 def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence[str]],
                               occasions: Mapping[str, str],
                               steps: Sequence[str], partial: Sequence[str] = (),
-                              ci_level: float = 0.95
+                              ci_level: float = 0.95, missing: str = "listwise"
                               ) -> tuple[dict[str, CFAResult], dict[str, str], pd.DataFrame]:
-    """WLSMV fit of each step on the complete cases, sharing one set of polychorics.
+    """WLSMV fit of each step on the used cases, sharing one set of polychorics.
 
     The engine behind :func:`longitudinal_invariance` with ``estimator="WLSMV"``.
 
@@ -296,6 +304,9 @@ def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence
         As :func:`ordinal_longitudinal_syntax`.
     ci_level : float
         Level of the Wald intervals.
+    missing : {"listwise", "pairwise"}
+        Complete cases, or lavaan's ``missing="pairwise"`` (every row with an answer;
+        empty categories merged on each column's answered cases).
 
     Returns
     -------
@@ -309,8 +320,8 @@ def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence
     Notes
     -----
     Each step minimises the DWLS discrepancy ``(s - sigma)' W (s - sigma)`` of the
-    same sample statistics ``s`` (thresholds and polychorics of the complete cases);
-    see :func:`fit_wlsmv`.
+    same sample statistics ``s`` (thresholds and polychorics of the complete cases, or
+    of the available cases with ``missing="pairwise"``); see :func:`fit_wlsmv`.
 
     References
     ----------
@@ -341,7 +352,7 @@ def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence
     suffixes = [str(s) for s in occasions.values()]
     items = [i for its in factors.values() for i in its]
     columns = [f"{i}{sfx}" for sfx in suffixes for i in items]
-    frame = _complete_cases(data, columns)
+    frame = _used_cases(data, columns, missing)
     frame, recoded = merge_empty_categories(frame, items, suffixes, list(occasions))
     counts = {i: int(frame[f"{i}{suffixes[0]}"].nunique()) - 1 for i in items}
     syntax = {s: ordinal_longitudinal_syntax(factors, suffixes, s, counts, partial)
@@ -349,9 +360,10 @@ def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence
     statements = {s: parse_model(text) for s, text in syntax.items()}
     ov_names, lv_names = model_variables(statements[steps[0]])
     merged = {f"{i}{sfx}" for i in recoded["item"] for sfx in suffixes}
-    stats = _sample_statistics(frame, ov_names, merged)
+    stats = _sample_statistics(frame, ov_names, merged, missing)
     fits = {s: fit_wlsmv(frame, statements[s], ov_names, lv_names, std_lv=False,
-                         ci_level=ci_level, model_text=syntax[s], stats=stats)
+                         ci_level=ci_level, model_text=syntax[s], stats=stats,
+                         missing=missing)
             for s in steps}
     return fits, syntax, recoded
 

@@ -17,7 +17,7 @@ reads the statistics vector in the same order.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ _FUNC = "ordinal_sample_statistics"
 _RHO_BOUND = 0.999  # lavaan's box for the polychoric optimiser
 _PI_FLOOR = np.sqrt(np.finfo(float).eps)  # lavaan floors cell probabilities here
 _BIG = 50.0  # stands in for an infinite threshold inside normal cdf arguments
+_MISSING = ("listwise", "pairwise")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class OrdinalSampleStats(ResultMixin):
     items : tuple of str
         Item names, in the order of the statistics vector.
     nobs : int
-        Number of persons used (listwise complete on ``items``).
+        Number of persons used: complete on ``items`` (listwise) or with at least one
+        answered item (pairwise).
     categories : dict
         Observed response codes of each item (sorted); category ``k`` of the model is the
         ``k``-th code.
@@ -79,6 +81,8 @@ class OrdinalSampleStats(ResultMixin):
         Number of thresholds at the head of ``vector``.
     group : str or None
         Group label, or None for a single-group analysis.
+    missing : str
+        ``"listwise"`` or ``"pairwise"`` (lavaan's ``missing=`` for ordered data).
     """
 
     items: tuple[str, ...]
@@ -92,6 +96,7 @@ class OrdinalSampleStats(ResultMixin):
     weights: np.ndarray = field(repr=False)
     n_thresholds: int = 0
     group: str | None = None
+    missing: str = "listwise"
     _title = "Ordinal sample statistics (thresholds, polychoric correlations)"
 
     @property
@@ -139,11 +144,13 @@ class GroupedOrdinalSampleStats(ResultMixin):
 
 
 def _item_codes(frame: pd.DataFrame, group: str | None) -> tuple[np.ndarray, dict]:
-    """Map each item's observed values to category indices 0..K-1 (lavaan's ordered())."""
-    codes = np.empty(frame.shape, dtype=np.int64)
+    """Map each item's observed values to category indices 0..K-1 (lavaan's ordered());
+    a missing answer gets index 0 (callers mask it out)."""
+    codes = np.zeros(frame.shape, dtype=np.int64)
     categories = {}
     for j, col in enumerate(frame.columns):
-        values = frame[col].to_numpy()
+        answered = frame[col].notna().to_numpy()
+        values = frame[col].to_numpy(dtype=float)[answered]
         bad = values != np.round(values)
         if bad.any():
             raise ValueError(f"{_FUNC}: column {col!r} of `data` must hold integer response "
@@ -152,11 +159,12 @@ def _item_codes(frame: pd.DataFrame, group: str | None) -> tuple[np.ndarray, dic
         levels = np.unique(values)
         if levels.size < 2:
             where = "" if group is None else f" in group {group!r}"
-            raise ValueError(f"{_FUNC}: column {col!r} of `data` has a single response "
-                             f"category ({levels[0]!r}){where}; drop it from `items` — "
-                             "a constant item has no threshold structure")
+            found = f"a single response category ({levels[0]!r})" if levels.size else \
+                "no answers"
+            raise ValueError(f"{_FUNC}: column {col!r} of `data` has {found}{where}; drop "
+                             "it from `items` — a constant item has no threshold structure")
         _warn_gaps(col, levels, group)
-        codes[:, j] = np.searchsorted(levels, values)
+        codes[answered, j] = np.searchsorted(levels, values)
         categories[col] = tuple(float(v) for v in levels)
     return codes, categories
 
@@ -188,31 +196,45 @@ def _ordered_as_codes(data: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     return data
 
 
-def _prepare(data: object, items, group: str | None) -> tuple[pd.DataFrame, list[str]]:
+def _prepare(data: object, items, group: str | None,
+             missing: str = "listwise") -> tuple[pd.DataFrame, list[str]]:
     check_frame(data, _FUNC)
     items = [c for c in data.columns if c != group] if items is None else list(items)
     if len(items) < 2:
         raise ValueError(f"{_FUNC}: need at least two items, got {items!r}")
     check_columns(data, items + ([group] if group is not None else []), _FUNC)
+    if missing not in _MISSING:
+        raise ValueError(f"{_FUNC}: `missing` must be one of {list(_MISSING)}, got "
+                         f"{missing!r}")
     frame = numeric_frame(_ordered_as_codes(data, items), _FUNC, items)
-    keep = frame.notna().all(axis=1)
+    keep = _usable_rows(frame, missing)
     if group is not None:
         keep &= data[group].notna()
     if not keep.any():
-        raise ValueError(f"{_FUNC}: no row of `data` is complete on the items {items[:5]}...")
+        what = "complete on" if missing == "listwise" else "answered on any of"
+        raise ValueError(f"{_FUNC}: no row of `data` is {what} the items {items[:5]}...")
     return frame.loc[keep], items
+
+
+def _usable_rows(frame: pd.DataFrame, missing: str) -> pd.Series:
+    """Rows an ordinal analysis uses: complete ones (listwise) or, as lavaan's
+    ``missing="pairwise"``, every row with at least one answer (empty rows are ignored)."""
+    answered = frame.notna()
+    return answered.all(axis=1) if missing == "listwise" else answered.any(axis=1)
 
 
 # --------------------------------------------------------------------------- step 1
 
 
-def _padded_thresholds(codes: np.ndarray, n_cat: np.ndarray) -> np.ndarray:
-    """(p, kmax + 1) array [-inf, tau_1..tau_{K-1}, +inf, +inf...] per item."""
-    n, p = codes.shape
+def _padded_thresholds(codes: np.ndarray, n_cat: np.ndarray,
+                       answered: np.ndarray) -> np.ndarray:
+    """(p, kmax + 1) array [-inf, tau_1..tau_{K-1}, +inf, +inf...] per item, from each
+    item's answered cases."""
+    p = codes.shape[1]
     kmax = int(n_cat.max())
     counts = np.zeros((p, kmax))
-    np.add.at(counts, (np.broadcast_to(np.arange(p), codes.shape), codes), 1.0)
-    cum = np.cumsum(counts, axis=1) / n
+    np.add.at(counts, (np.broadcast_to(np.arange(p), codes.shape), codes), answered * 1.0)
+    cum = np.cumsum(counts, axis=1) / answered.sum(axis=0)[:, None]
     tau = np.full((p, kmax + 1), np.inf)
     tau[:, 0] = -np.inf
     inner = np.arange(1, kmax)[None, :] < n_cat[:, None]
@@ -220,8 +242,10 @@ def _padded_thresholds(codes: np.ndarray, n_cat: np.ndarray) -> np.ndarray:
     return tau
 
 
-def _univariate_scores(codes: np.ndarray, tau: np.ndarray, n_cat: np.ndarray) -> np.ndarray:
-    """Casewise scores of the univariate probit likelihoods w.r.t. every threshold."""
+def _univariate_scores(codes: np.ndarray, tau: np.ndarray, n_cat: np.ndarray,
+                       answered: np.ndarray) -> np.ndarray:
+    """Casewise scores of the univariate probit likelihoods w.r.t. every threshold
+    (zero for a missing answer: lavaan's NA scores, summed with ``na.rm``)."""
     p = codes.shape[1]
     kmax = tau.shape[1] - 1
     dens = np.where(np.isfinite(tau), np.exp(-0.5 * np.where(np.isfinite(tau), tau, 0.0) ** 2)
@@ -232,7 +256,7 @@ def _univariate_scores(codes: np.ndarray, tau: np.ndarray, n_cat: np.ndarray) ->
     upper = codes[:, :, None] == t_idx[None, None, :]
     lower = codes[:, :, None] == t_idx[None, None, :] + 1
     d_t = dens[:, 1:kmax][None, :, :]
-    scores = (upper * d_t - lower * d_t) / prob_obs[:, :, None]
+    scores = (upper * d_t - lower * d_t) / prob_obs[:, :, None] * answered[:, :, None]
     valid = t_idx[None, :] < (n_cat - 1)[:, None]
     return scores[:, valid]
 
@@ -249,11 +273,13 @@ def _pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows), np.array(cols)
 
 
-def _pair_tables(codes: np.ndarray, rows, cols, kmax: int) -> np.ndarray:
+def _pair_tables(codes: np.ndarray, rows, cols, kmax: int, both: np.ndarray) -> np.ndarray:
+    """Bivariate frequency tables of every pair over its jointly answered cases ``both``."""
     n_pairs = rows.size
     flat = (np.arange(n_pairs)[None, :] * kmax * kmax
             + codes[:, rows] * kmax + codes[:, cols])
-    counts = np.bincount(flat.ravel(), minlength=n_pairs * kmax * kmax)
+    counts = np.bincount(flat.ravel(), weights=both.ravel() * 1.0,
+                         minlength=n_pairs * kmax * kmax)
     return counts.reshape(n_pairs, kmax, kmax).astype(float)
 
 
@@ -340,10 +366,15 @@ def _fit_polychorics(counts, t1, t2, start) -> tuple[np.ndarray, np.ndarray]:
     return rho, done
 
 
-def _start_values(codes, rows, cols):
-    z = codes - codes.mean(axis=0)
-    sd = np.sqrt((z * z).sum(axis=0))
-    pearson = (z[:, rows] * z[:, cols]).sum(axis=0) / (sd[rows] * sd[cols])
+def _start_values(codes, rows, cols, both):
+    """Pearson correlations of the codes over each pair's jointly answered cases."""
+    x, y = codes[:, rows] * both, codes[:, cols] * both
+    n = both.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = (x * y).sum(axis=0) - x.sum(axis=0) * y.sum(axis=0) / n
+        var_x = (x * x).sum(axis=0) - x.sum(axis=0) ** 2 / n
+        var_y = (y * y).sum(axis=0) - y.sum(axis=0) ** 2 / n
+        pearson = cov / np.sqrt(var_x * var_y)
     return np.where(np.isfinite(pearson), pearson, 0.0)
 
 
@@ -368,11 +399,13 @@ def _threshold_cross_terms(tau_a, tau_b, rho, weighted):
     return np.where(finite_t, out, 0.0)
 
 
-def _gamma(codes, tau, n_cat, rows, cols, rho, prob, d1) -> np.ndarray:
+def _gamma(codes, answered, both, tau, n_cat, rows, cols, rho, prob, d1) -> np.ndarray:
+    """``N A^-1 B A^-T``; a case's scores for statistics involving an unanswered item are
+    zero, so every sum runs over the available (pairwise complete) cases."""
     n = codes.shape[0]
-    sc_th = _univariate_scores(codes, tau, n_cat)
+    sc_th = _univariate_scores(codes, tau, n_cat, answered)
     ratio = d1 / prob
-    sc_cor = ratio[np.arange(rows.size)[None, :], codes[:, rows], codes[:, cols]]
+    sc_cor = ratio[np.arange(rows.size)[None, :], codes[:, rows], codes[:, cols]] * both
     scores = np.hstack([sc_th, sc_cor])
     inner = scores.T @ scores
     nth = sc_th.shape[1]
@@ -382,7 +415,7 @@ def _gamma(codes, tau, n_cat, rows, cols, rho, prob, d1) -> np.ndarray:
     for s, e in zip(starts, ends, strict=True):
         a11_inv[s:e, s:e] = np.linalg.inv(inner[s:e, s:e])
     a22_inv = 1.0 / np.einsum("ij,ij->j", sc_cor, sc_cor)
-    a21 = _a21(tau, rows, cols, rho, prob, d1, codes, starts, n_cat)
+    a21 = _a21(tau, rows, cols, rho, prob, d1, codes, both, starts, n_cat)
     b_inv = np.zeros_like(inner)
     b_inv[:nth, :nth] = a11_inv
     b_inv[nth:, nth:] = np.diag(a22_inv)
@@ -390,9 +423,9 @@ def _gamma(codes, tau, n_cat, rows, cols, rho, prob, d1) -> np.ndarray:
     return n * (b_inv @ inner @ b_inv.T)
 
 
-def _a21(tau, rows, cols, rho, prob, d1, codes, starts, n_cat):
+def _a21(tau, rows, cols, rho, prob, d1, codes, both, starts, n_cat):
     kmax = tau.shape[1] - 1
-    counts = _pair_tables(codes, rows, cols, kmax)
+    counts = _pair_tables(codes, rows, cols, kmax, both)
     weighted = counts * d1 / prob ** 2  # n_ab * (rho score of the cell) / pi_ab
     first = _threshold_cross_terms(tau[rows], tau[cols], rho, weighted)
     second = _threshold_cross_terms(tau[cols], tau[rows], rho,
@@ -411,20 +444,38 @@ def _a21(tau, rows, cols, rho, prob, d1, codes, starts, n_cat):
 # --------------------------------------------------------------------------- assembly
 
 
-def _one_group(frame: pd.DataFrame, items: list[str], label: str | None) -> OrdinalSampleStats:
+def _one_group(frame: pd.DataFrame, items: list[str], label: str | None,
+               missing: str = "listwise") -> OrdinalSampleStats:
     codes, categories = _item_codes(frame[items], label)
+    answered = frame[items].notna().to_numpy()
     n_cat = np.array([len(categories[c]) for c in items])
-    tau = _padded_thresholds(codes, n_cat)
+    tau = _padded_thresholds(codes, n_cat, answered)
     rows, cols = _pairs(len(items))
+    both = answered[:, rows] & answered[:, cols]
+    _check_coverage(both, items, rows, cols, label)
     kmax = int(n_cat.max())
-    counts = _pair_tables(codes, rows, cols, kmax)
+    counts = _pair_tables(codes, rows, cols, kmax, both)
     rho, converged = _fit_polychorics(_adjust_two_by_two(counts, n_cat, rows, cols),
-                                      tau[rows], tau[cols], _start_values(codes, rows, cols))
+                                      tau[rows], tau[cols],
+                                      _start_values(codes, rows, cols, both))
     _warn_convergence(converged, items, rows, cols)
     _warn_near_one(rho, items, rows, cols, label)
     prob, d1, _ = _rho_derivatives(tau[rows], tau[cols], rho)
-    gamma = _gamma(codes, tau, n_cat, rows, cols, rho, prob, d1)
-    return _assemble(items, categories, n_cat, tau, rows, cols, rho, gamma, len(frame), label)
+    gamma = _gamma(codes, answered, both, tau, n_cat, rows, cols, rho, prob, d1)
+    stats = _assemble(items, categories, n_cat, tau, rows, cols, rho, gamma, len(frame), label)
+    return stats if missing == "listwise" else replace(stats, missing=missing)
+
+
+def _check_coverage(both: np.ndarray, items, rows, cols, label) -> None:
+    """Every pair needs jointly answered cases (only pairwise deletion can lack them)."""
+    n_both = both.sum(axis=0)
+    if (n_both < 2).any():
+        k = int(np.flatnonzero(n_both < 2)[0])
+        where = "" if label is None else f" in group {label!r}"
+        raise ValueError(f"{_FUNC}: items {items[cols[k]]!r} and {items[rows[k]]!r} are "
+                         f"answered together by {int(n_both[k])} case(s){where}; their "
+                         "polychoric correlation cannot be estimated. Drop one of them or "
+                         "collect cases that answer both.")
 
 
 def _warn_convergence(converged, items, rows, cols):
@@ -478,13 +529,14 @@ def _warn_not_pd(corr: np.ndarray, label: str | None) -> None:
 
 
 def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None,
-                              group: str | None = None
+                              group: str | None = None, missing: str = "listwise"
                               ) -> OrdinalSampleStats | GroupedOrdinalSampleStats:
     """Thresholds, polychoric correlations and their asymptotic covariance (WLSMV input).
 
-    Rows with a missing value on any item (or on ``group``) are dropped first (listwise,
-    lavaan's default for ordered data). Each item's distinct codes, sorted, are its ordered
-    categories.
+    Rows with a missing ``group`` are dropped. With ``missing="listwise"`` (lavaan's
+    default for ordered data) so is every row with a missing item; with
+    ``missing="pairwise"`` only rows without any answer are. Each item's distinct
+    codes, sorted, are its ordered categories.
 
     Parameters
     ----------
@@ -496,6 +548,10 @@ def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None
         ``group``.
     group : str, optional
         Column whose values define groups; statistics are computed per group.
+    missing : {"listwise", "pairwise"}
+        ``"pairwise"`` as lavaan's ``missing="pairwise"``: thresholds from each item's
+        answered cases, polychorics from each pair's jointly answered cases, and Gamma
+        from the casewise scores with a missing answer's scores set to zero.
 
     Returns
     -------
@@ -512,7 +568,9 @@ def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None
     \\tau_{jb}; \\rho) - \\Phi_2(\\tau_{ia}, \\tau_{j,b-1}; \\rho) +
     \\Phi_2(\\tau_{i,a-1}, \\tau_{j,b-1}; \\rho)`. No continuity correction is added to empty
     cells (lavaan's convention; ``psych::polychoric`` adds 0.5 by default, ``correct=0``
-    reproduces ours).
+    reproduces ours). With pairwise deletion the counts :math:`n_{ic}` and :math:`N` of
+    the threshold of item *i* are over its answered cases and :math:`n_{ab}` over the
+    cases that answered both items.
 
     With casewise scores :math:`s_n` of all univariate likelihoods (thresholds) and
     bivariate likelihoods (correlations), :math:`B = \\sum_n s_n s_n'` and the block
@@ -520,7 +578,9 @@ def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None
     cross-products of correlation and bivariate threshold scores; :math:`A_{22}` the
     diagonal of the correlation block), the asymptotic covariance is
     :math:`\\Gamma = N A^{-1} B A^{-T}` (Muthén, 1984; Muthén & Satorra, 1995). The DWLS
-    weights are :math:`1 / \\mathrm{diag}(\\Gamma)`.
+    weights are :math:`1 / \\mathrm{diag}(\\Gamma)`. Pairwise: a case's score for a
+    statistic involving an item it did not answer is 0 (lavaan sums the scores with
+    ``na.rm = TRUE``), and :math:`N` counts the cases with at least one answer.
 
     References
     ----------
@@ -546,15 +606,21 @@ def ordinal_sample_statistics(data: pd.DataFrame, items: list[str] | None = None
     >>> stats.gamma.shape
     (12, 12)
     >>> # In R: lavInspect(cfa(model, data, ordered = TRUE, estimator = "WLSMV"), "gamma")
+    >>> holes = data.astype(float).mask(rng.random(data.shape) < 0.1)
+    >>> listwise = ordinal_sample_statistics(holes)
+    >>> pairwise = ordinal_sample_statistics(holes, missing="pairwise")
+    >>> listwise.nobs, pairwise.nobs
+    (220, 300)
+    >>> # In R: lavInspect(cfa(..., missing = "pairwise"), "ntotal")
     """
-    frame, items = _prepare(data, items, group)
+    frame, items = _prepare(data, items, group, missing)
     if group is None:
-        return _one_group(frame, items, None)
+        return _one_group(frame, items, None, missing)
     labels = pd.unique(data.loc[frame.index, group])
     by_group = {}
     for label in labels:
         rows = data.loc[frame.index, group] == label
-        by_group[str(label)] = _one_group(frame.loc[rows], items, str(label))
+        by_group[str(label)] = _one_group(frame.loc[rows], items, str(label), missing)
     _warn_group_categories(by_group, items)
     return GroupedOrdinalSampleStats(group_labels=tuple(by_group), by_group=by_group,
                                      nobs=len(frame))

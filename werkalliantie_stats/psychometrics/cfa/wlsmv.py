@@ -28,7 +28,7 @@ from werkalliantie_stats.exceptions import ModelSyntaxError
 from .dwls import fit_dwls
 from .engine import FitState
 from .matrices import MatrixModel
-from .ordinal import OrdinalSampleStats, _pairs, ordinal_sample_statistics
+from .ordinal import OrdinalSampleStats, _pairs, _usable_rows, ordinal_sample_statistics
 from .ordinal_groups import scaled_delta_derivatives, scaled_delta_implied
 from .partable import ModelSpec, _number_free, _slot, build_partable
 from .results import CFAResult
@@ -426,13 +426,15 @@ def _estimates(table: pd.DataFrame, mm: MatrixModel, rows: np.ndarray, x: np.nda
 def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: list[str],
               lv_names: list[str], *, std_lv: bool, ci_level: float, model_text: str,
               group: str | None = None, group_equal: Sequence[str] = (),
-              group_partial: Sequence[str] = (), stats=None) -> CFAResult:
+              group_partial: Sequence[str] = (), stats=None,
+              missing: str = "listwise") -> CFAResult:
     """WLSMV fit of ordered items: what ``cfa(estimator="WLSMV")`` runs.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        Item responses (integer codes); incomplete rows are dropped (listwise).
+        Item responses (integer codes); incomplete rows are dropped (listwise) or, with
+        ``missing="pairwise"``, only rows without any answer.
     statements : sequence of Statement
         The parsed model.
     ov_names, lv_names : list of str
@@ -450,6 +452,9 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     stats : OrdinalSampleStats or GroupedOrdinalSampleStats, optional
         Sample statistics already computed from the same rows (nested models of one data
         set share them); default computed here.
+    missing : {"listwise", "pairwise"}
+        Deletion of incomplete rows, as lavaan's ``missing=`` for ordered data
+        (:func:`ordinal_sample_statistics`).
 
     Returns
     -------
@@ -482,10 +487,12 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     >>> int(res.fit_measures["df"])  # In R: cfa(..., ordered = TRUE, estimator = "WLSMV")
     0
     """
-    cols = ov_names if group is None else [*ov_names, group]
-    frame = data[cols].dropna()
+    frame = data.loc[_usable_rows(data[ov_names], missing), list(dict.fromkeys(
+        ov_names if group is None else [*ov_names, group]))]
+    if group is not None:
+        frame = frame[frame[group].notna()]
     if stats is None:
-        stats = ordinal_sample_statistics(frame, items=ov_names, group=group)
+        stats = ordinal_sample_statistics(frame, items=ov_names, group=group, missing=missing)
     groups = [stats] if group is None else [stats[g] for g in stats.group_labels]
     counts = _common_counts(groups)
     table = ordinal_partable(statements, ov_names, counts, std_lv, len(groups), group_equal,
@@ -500,11 +507,11 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     samples = [(s.correlation.to_numpy(), np.zeros(len(ov_names))) for s in groups]
     state = FitState(final, mm, fit.theta, fit.vcov,
                      [part[ov_names].to_numpy(dtype=float) for part in parts], samples,
-                     meanstructure=True, estimator="WLSMV", missing="listwise",
+                     meanstructure=True, estimator="WLSMV", missing=missing,
                      converged=fit.converged, iterations=fit.iterations)
     labels = (None,) if group is None else tuple(stats.group_labels)
     return CFAResult(_estimates(final, mm, rows, fit.theta, fit.vcov, ci_level),
-                     fit.fit_measures, r_squared(mm, fit.theta), "WLSMV", "listwise",
+                     fit.fit_measures, r_squared(mm, fit.theta), "WLSMV", missing,
                      tuple(s.nobs for s in groups), labels, fit.converged, ci_level, state,
                      tuple(part.index for part in parts), model_text, fit)
 
