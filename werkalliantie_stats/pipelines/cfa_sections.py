@@ -23,8 +23,9 @@ RATERS = ("client", "officer")
 
 
 def _missing(estimator: str) -> str:
-    """FIML for the normal-theory estimators; WLSMV uses complete questionnaires, as lavaan."""
-    return "listwise" if estimator == "WLSMV" else MISSING
+    """FIML for the normal-theory estimators; WLSMV uses every answered item (lavaan's
+    ``missing="pairwise"``) rather than complete questionnaires only."""
+    return "pairwise" if estimator == "WLSMV" else MISSING
 
 
 def _fit(kind: str, data: pd.DataFrame, model: str, estimator: str, extra: dict) -> tuple:
@@ -110,8 +111,10 @@ def cfa_section(b: SectionBuilder, work: CfaWork) -> None:
         b.notes.append("Estimator WLSMV: items treated as ordered categories (thresholds and "
                        "polychoric correlations, delta parameterisation, mean-and-variance "
                        "adjusted chi-square; scaled indices in the *_scaled columns); "
-                       "questionnaires with a missing response are left out (listwise), as "
-                       "in lavaan.")
+                       "missing responses by pairwise deletion as lavaan's missing = "
+                       "\"pairwise\" (thresholds from each item's answers, polychoric "
+                       "correlations from each pair's; ntotal counts every questionnaire "
+                       "with an answer).")
     else:
         b.notes.append(f"Estimator {work.estimator}, missing responses by full-information "
                        f"maximum likelihood; items treated as continuous.")
@@ -127,9 +130,10 @@ def invariance_section(b: SectionBuilder, work: CfaWork) -> None:
                        "equal thresholds, + equal loadings (metric), + equal intercepts "
                        "(scalar); each step is compared with the previous one (lavaan's "
                        "scaled-shifted difference test, changes in scaled CFI and RMSEA). "
-                       "Only dyads with every item answered on both occasions are used "
-                       "(ntotal, listwise as lavaan); a category empty on one occasion is "
-                       "merged with its neighbour on both.")
+                       "Every dyad rated on both occasions is used (ntotal), missing "
+                       "responses by pairwise deletion as lavaan's missing = \"pairwise\"; "
+                       "a category empty among one occasion's answers is merged with its "
+                       "neighbour on both.")
     else:
         b.notes.append(f"Estimator {work.invariance_estimator} (FIML); each step is compared "
                        "with the previous one (chi-square difference, changes in CFI and "
@@ -150,7 +154,8 @@ def cfa_steps(study: Study, estimator: str = "MLR", group: str | None = None,
 
     ``invariance_estimator`` (default: ``estimator``) fits the invariance sequences, e.g.
     ``"ML"`` for unscaled difference tests; with ``"WLSMV"`` the paired (rater, wave)
-    sequences treat the items as ordered and the group sequences use MLR with FIML."""
+    sequences treat the items as ordered (pairwise deletion) and the group sequences use
+    MLR with FIML."""
     from .optional import cfa_module
 
     if cfa_module() is None:

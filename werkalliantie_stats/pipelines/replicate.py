@@ -62,7 +62,8 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
 
     Sections, in order: sample; item distributions; factorability (KMO, Bartlett); parallel
     analysis and MAP; four-factor EFA per rater (polychoric); CFA per rater and paired
-    client–officer / wave 1–2 invariance (when the CFA engine is installed); reliability per
+    client–officer / wave 1–2 invariance, both WLSMV on ordered items with pairwise
+    deletion (when the CFA engine is installed); reliability per
     subscale x rater x wave with CIs; client–officer agreement; alliance quality; dropout,
     rising risk, rearrest (Kaplan–Meier, cumulative incidence, cause-specific Cox,
     Fine–Gray); and the findings-vs-claims table.
@@ -150,10 +151,7 @@ def replicate(study: Study | None = None, *, lang: str = "en", seed: int = DEFAU
              ("items", partial(psy.item_section, study)),
              ("factorability", partial(psy.factorability_section, study, corr=corr)),
              ("retention", retention), ("efa", factors)]
-    # paired invariance stays MLR + FIML: ordinal (WLSMV) paired fits are listwise and
-    # would use about 75 of the 267 dyads
-    steps += cfa_sections.cfa_steps(study, estimator="WLSMV", jobs=jobs,
-                                    invariance_estimator="MLR")
+    steps += cfa_sections.cfa_steps(study, estimator="WLSMV", jobs=jobs)
     steps += [("reliability", reliability), ("agreement", partial(psy.agreement_section, study)),
               ("quality", partial(psy.quality_section, study))]
     if study.supervision is not None:

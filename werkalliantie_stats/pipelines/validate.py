@@ -63,7 +63,8 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
         Estimator of the four-factor CFA per rater (MLR: robust to non-normal responses;
         WLSMV: items as ordered categories, as lavaan's ``ordered = TRUE``). With WLSMV the
         paired client–officer and wave sequences are ordinal too (Wu & Estabrook steps,
-        complete cases); invariance across ``group`` then uses MLR with FIML.
+        pairwise deletion as lavaan's ``missing = "pairwise"``); invariance across ``group``
+        then uses MLR with FIML.
     lang : {"en", "nl"}
         Report language.
     seed : int
