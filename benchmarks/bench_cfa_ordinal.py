@@ -13,7 +13,9 @@ groups of 267 for invariance (configural / metric / metric + thresholds, both sc
 difference tests), and the paired client-vs-officer ordinal invariance of the synthetic study
 (wave 1, 40 items in one model, complete cases with the empty categories merged as
 ``longitudinal_invariance`` does; four Wu-Estabrook steps + three lavTestLRT tests, peer
-semTools::measEq.syntax + lavaan::cfa(WLSMV)).
+semTools::measEq.syntax + lavaan::cfa(WLSMV)). Pairwise deletion (``missing="pairwise"``,
+as lavaan's): ``cfa()`` on bfi with its incomplete rows (2,800 x 10) and the paired
+client-vs-officer sequence on all 267 dyads (incomplete rows kept).
 """
 
 from __future__ import annotations
@@ -89,7 +91,25 @@ def paired_raters():
     return wide.reset_index(drop=True), study.instrument
 
 
-def paired_invariance(data, instrument) -> None:
+def paired_raters_pairwise():
+    """As :func:`paired_raters`, incomplete dyads kept, categories merged on the answers."""
+    import warnings
+
+    import werkalliantie_stats as ws
+    from werkalliantie_stats.psychometrics.cfa.longitudinal_ordinal import (
+        merge_empty_categories,
+    )
+
+    study = ws.load_synthetic()
+    items = list(study.instrument.item_ids)
+    wide = study.paired_items(pair="rater", wave=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wide, _ = merge_empty_categories(wide, items, ["_client", "_officer"])
+    return wide.reset_index(drop=True)
+
+
+def paired_invariance(data, instrument, missing: str = "listwise") -> None:
     import warnings
 
     from werkalliantie_stats.psychometrics.cfa.longitudinal import longitudinal_invariance
@@ -97,10 +117,24 @@ def paired_invariance(data, instrument) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         longitudinal_invariance(data, instrument, {"client": "_client", "officer": "_officer"},
-                                estimator="WLSMV")
+                                estimator="WLSMV", missing=missing)
 
 
-def _lavaan_paired(instrument) -> Peer:
+def bfi_pairwise():
+    import pandas as pd
+
+    data = pd.read_csv(ROOT / "tests/reference/data/bfi.csv", skiprows=1)
+    return data[[f"A{k}" for k in range(1, 6)] + [f"C{k}" for k in range(1, 6)]]
+
+
+def wlsmv_pairwise(data, pattern) -> None:
+    from werkalliantie_stats.psychometrics.cfa import cfa
+
+    model = "\n".join(f"{f} =~ {' + '.join(items)}" for f, items in pattern.items())
+    cfa(data, model, estimator="WLSMV", missing="pairwise")
+
+
+def _lavaan_paired(instrument, missing: str = "listwise") -> Peer:
     sfx = ("_client", "_officer")
     lines = [f"{f}{s} =~ " + " + ".join(f"{i}{s}" for i in instrument.items_of(f))
              for s in sfx for f in instrument.subscales]
@@ -110,14 +144,15 @@ def _lavaan_paired(instrument) -> Peer:
             f"m <- '{'; '.join(lines)}'; "
             "fits <- lapply(steps, function(eq) cfa(as.character(measEq.syntax(m, data = d, "
             "ordered = names(d), parameterization = 'delta', ID.fac = 'std.lv', "
-            f"ID.cat = 'Wu.Estabrook.2016', longFacNames = list({long}), long.equal = eq)), "
-            "data = d, ordered = names(d), estimator = 'WLSMV')); "
+            f"ID.cat = 'Wu.Estabrook.2016', longFacNames = list({long}), long.equal = eq, "
+            f"missing = '{missing}')), "
+            f"data = d, ordered = names(d), estimator = 'WLSMV', missing = '{missing}')); "
             "lavTestLRT(fits[[1]], fits[[2]], fits[[3]], fits[[4]])}")
     return Peer("R semTools::measEq.syntax + lavaan (4 fits + lavTestLRT)", r=code,
                 r_packages=("lavaan", "semTools"))
 
 
-def _lavaan(pattern, grouped: bool) -> Peer:
+def _lavaan(pattern, grouped: bool, missing: str = "listwise") -> Peer:
     model = "; ".join(f"{f} =~ {' + '.join(items)}" for f, items in pattern.items())
     ordered = "c(" + ", ".join(f"'{i}'" for its in pattern.values() for i in its) + ")"
     if grouped:
@@ -126,8 +161,8 @@ def _lavaan(pattern, grouped: bool) -> Peer:
                 "lavTestLRT(f(''), f('loadings'), f(c('loadings', 'thresholds')))}")
         return Peer("R lavaan (3 fits + lavTestLRT)", r=code, r_packages=("lavaan",))
     return Peer("R lavaan::cfa(ordered, WLSMV)",
-                r=f"cfa('{model}', data = d, ordered = {ordered}, estimator = 'WLSMV')",
-                r_packages=("lavaan",))
+                r=f"cfa('{model}', data = d, ordered = {ordered}, estimator = 'WLSMV', "
+                  f"missing = '{missing}')", r_packages=("lavaan",))
 
 
 def cases(quick: bool = False) -> list[Case]:
@@ -135,6 +170,7 @@ def cases(quick: bool = False) -> list[Case]:
     bfi, bfi_pattern = bfi_two_factor()
     groups = two_group_items(267)
     paired, instrument = paired_raters()
+    paired_all, bfi_all = paired_raters_pairwise(), bfi_pairwise()
     return [
         Case(AREA, "WLSMV 4 factors, 267 x 20 (dwls blocks)",
              lambda: wlsmv(study, pattern), study, [_lavaan(pattern, False)], 267, 20),
@@ -147,6 +183,12 @@ def cases(quick: bool = False) -> list[Case]:
         Case(AREA, f"WLSMV paired invariance client vs officer, 4 steps, {len(paired)} x 40",
              lambda: paired_invariance(paired, instrument), paired,
              [_lavaan_paired(instrument)], len(paired), 40),
+        Case(AREA, f"WLSMV pairwise cfa(), bfi {len(bfi_all):,} x 10 (incomplete rows kept)",
+             lambda: wlsmv_pairwise(bfi_all, bfi_pattern), bfi_all,
+             [_lavaan(bfi_pattern, False, "pairwise")], len(bfi_all), 10),
+        Case(AREA, f"WLSMV pairwise paired invariance, 4 steps, {len(paired_all)} x 40",
+             lambda: paired_invariance(paired_all, instrument, "pairwise"), paired_all,
+             [_lavaan_paired(instrument, "pairwise")], len(paired_all), 40),
     ]
 
 
