@@ -22,10 +22,15 @@ _MEASUREMENT = ("cfa_fit", "invariance")
 def _label(analysis: str, term: str, criterion) -> str:
     label = _LABELS.get(analysis, analysis)
     if analysis in _MEASUREMENT:
-        label += f" {term.replace('_scaled', '')}"
-        if isinstance(criterion, str) and criterion != "both":
-            label += f" ({criterion})"
+        rule = "CFI and RMSEA" if criterion == "both" else criterion
+        label += f" {term.split(':')[0]} ({rule})"
     return label
+
+
+def _design_suffix(effect: float, cpo: float, vary_effect: bool, vary_cpo: bool) -> str:
+    parts = ([f"effect {effect:.2f}"] if vary_effect else []) + (
+        [f"{cpo:.2f} clients/officer"] if vary_cpo else [])
+    return ", " + ", ".join(parts) if parts else ""
 
 
 def power_curves(result: PowerResult, ax: Axes | None = None, band: bool = True,
@@ -67,7 +72,7 @@ def power_curves(result: PowerResult, ax: Axes | None = None, band: bool = True,
     >>> import matplotlib.pyplot as plt
     >>> ax = power_curves(fit, ax=plt.figure().gca(), terms=["client:cfi_and_rmsea"])
     >>> [ln.get_label() for ln in ax.get_lines() if not ln.get_label().startswith("_")]
-    ['CFA fit client:cfi_and_rmsea']
+    ['CFA fit client (CFI and RMSEA)']
     """
     import matplotlib.pyplot as plt
 
@@ -78,13 +83,12 @@ def power_curves(result: PowerResult, ax: Axes | None = None, band: bool = True,
     if "criterion" not in table.columns:
         table = table.assign(criterion=np.nan)
     keys = ["analysis", "term", "clients_per_officer", "effect"]
-    multi = (table.groupby(keys, dropna=False).ngroups
-             > table.groupby(["analysis", "term"]).ngroups)
+    vary_effect = table["effect"].nunique(dropna=False) > 1
+    vary_cpo = table["clients_per_officer"].nunique() > 1
     for (analysis, term, cpo, effect), part in table.groupby(keys, sort=False, dropna=False):
         part = part.sort_values("n_dyads")
         label = _label(analysis, term, part["criterion"].iloc[0])
-        if multi:
-            label += f", effect {effect:.2f}, {cpo:.2f} clients/officer"
+        label += _design_suffix(effect, cpo, vary_effect, vary_cpo)
         n, p, se = (part[c].to_numpy(float) for c in ("n_dyads", "power", "mc_se"))
         (line,) = ax.plot(n, p, marker="o", label=label)
         if band:
@@ -103,5 +107,6 @@ def power_curves(result: PowerResult, ax: Axes | None = None, band: bool = True,
     ax.set_ylabel("probability" if measured else "power")
     ax.set_ylim(0, 1)
     ax.set_title(f"Monte Carlo power (alpha = {result.alpha}, {result.reps} reps per point)")
-    ax.legend(loc="lower right", fontsize="small")
+    many = len(ax.get_legend_handles_labels()[1]) > 4
+    ax.legend(loc="best" if many else "lower right", fontsize="x-small" if many else "small")
     return ax
