@@ -17,7 +17,7 @@ import pytest
 from cfa_helpers import HS_MODEL, load_hs, load_hs_mcar, load_synthetic_wave1, reference
 from reference_io import REFERENCE
 
-from werkalliantie_stats.exceptions import ConvergenceWarning
+from werkalliantie_stats.exceptions import ConvergenceWarning, HeywoodCaseWarning
 from werkalliantie_stats.psychometrics.cfa import bootstrap_cfa, cfa
 
 TOL = 1e-5
@@ -200,8 +200,10 @@ def test_synthetic_client_draws_and_failures_match_lavaan():
     ref = reference("bootstrap/synthetic_client.json")
     fit = _fit("synthetic_client")
     idx = _indices("synthetic_client", list(fit.n_obs))
-    with pytest.warns(ConvergenceWarning, match="3 of 100 bootstrap draws did not converge"):
+    with pytest.warns(ConvergenceWarning, match="3 of 100 bootstrap draws did not converge"), \
+            pytest.warns(HeywoodCaseWarning, match="7 of 100 bootstrap draws have a negative"):
         boot = bootstrap_cfa(fit, indices=idx)
+    assert boot.n_nonadmissible == 7
     failed = np.flatnonzero(boot.draws.isna().any(axis=1))
     np.testing.assert_array_equal(failed, np.asarray(ref["nlminb_error_idx"]) - 1)
     assert boot.n_failed == 3
