@@ -148,6 +148,9 @@ def test_cfa_mlr_bootstrap_keeps_the_scaled_test(small):
     plain = cfa(small, SMALL, estimator="MLR")
     pd.testing.assert_series_equal(fit.fit_measures, plain.fit_measures)
     assert fit.bootstrap.draws.shape == (20, 8)
+    text = fit.summary()
+    assert "Standard errors" in text and "Number of successful bootstrap draws" in text
+    assert "Bootstrap" not in plain.summary()
 
 
 def test_norm_inter_order_statistics():
