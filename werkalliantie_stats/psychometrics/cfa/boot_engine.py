@@ -115,6 +115,49 @@ def _cholesky(mats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return chol, bad_mat.reshape(mats.shape[0], -1).any(axis=1)
 
 
+def _general_inverse(padded: np.ndarray):
+    """Inverse, log-determinant and non-PD flag of stacked (B, K, p, p) matrices."""
+    chol, bad = _cholesky(padded)
+    logdet = 2.0 * np.log(np.diagonal(chol, axis1=2, axis2=3)).sum(axis=2)
+    eye = np.eye(padded.shape[-1])
+    return np.linalg.inv(np.where(bad[:, None, None, None], eye, padded)), logdet, bad
+
+
+def _woodbury(mats: dict[str, np.ndarray]):
+    """``Sigma^-1`` and ``log|Sigma|`` for diagonal Theta by the Woodbury identity.
+
+    ``Sigma^-1 = D - D Lambda M^-1 Lambda' D`` with ``D = Theta^-1`` and
+    ``M = Psi^-1 + Lambda' D Lambda``; ``log|Sigma| = log|Theta| + log|Psi| + log|M|``.
+    Valid (and Sigma PD) where every residual variance is positive and Psi is PD; the
+    (B,) flag ``ok`` marks those draws (the others need the general inverse).
+    """
+    lam, psi = mats["lambda"], mats["psi"]
+    theta = np.diagonal(mats["theta"], axis1=1, axis2=2)
+    ok = (theta > 1e-8 * np.abs(theta).max(axis=1, keepdims=True)).all(axis=1)
+    m = psi.shape[1]
+    psi_chol, bad_psi = _cholesky(psi[:, None])
+    ok &= ~bad_psi
+    dinv = 1.0 / np.where(ok[:, None], theta, 1.0)
+    psi_inv = np.linalg.inv(np.where(ok[:, None, None], psi, np.eye(m)))
+    u = dinv[:, :, None] * lam
+    core = psi_inv + lam.transpose(0, 2, 1) @ u
+    core_chol, bad_core = _cholesky(core[:, None])
+    ok &= ~bad_core
+    inv = -(u @ np.linalg.inv(np.where(ok[:, None, None], core, np.eye(m))) @ u.transpose(0, 2, 1))
+    idx = np.arange(theta.shape[1])
+    inv[:, idx, idx] += dinv
+    logdet = np.log(np.abs(theta)).sum(axis=1)
+    for chol in (psi_chol, core_chol):
+        logdet = logdet + 2.0 * np.log(np.diagonal(chol[:, 0], axis1=1, axis2=2)).sum(axis=1)
+    return inv, logdet, ok
+
+
+def _theta_is_diagonal(model: MatrixModel, group: int) -> bool:
+    rows, cols, _ = model.free_cells(group)["theta"]
+    fixed = model.batch_matrices(np.zeros((1, model.npar)), group)["theta"][0]
+    return bool((rows == cols).all()) and not (fixed - np.diag(np.diag(fixed))).any()
+
+
 class DrawObjective:
     """The discrepancy ``f_b`` and its gradient for a stack of draws (module docstring)."""
 
@@ -122,6 +165,7 @@ class DrawObjective:
                  ntotal: int):
         self.model, self.moments = model, moments
         self.meanstructure, self.ntotal = meanstructure, ntotal
+        self._diag_theta = [_theta_is_diagonal(model, g) for g in range(model.ngroups)]
 
     def __call__(self, xs: np.ndarray, rows: np.ndarray, gradient: bool = True
                  ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -133,31 +177,39 @@ class DrawObjective:
             lam, psi = mats["lambda"], mats["psi"]
             sigma = lam @ psi @ lam.transpose(0, 2, 1) + mats["theta"]
             mu = mats["nu"] + np.einsum("bpm,bm->bp", lam, mats["alpha"])
-            part, g_sigma, g_mu = self._group_terms(mom, rows, sigma, mu, gradient)
+            part, g_sigma, g_mu = self._group_terms(mom, rows, sigma, mats, mu, gradient)
             value += part
             if gradient:
                 self._add_gradient(grad, mom.group, mats, g_sigma, g_mu)
         return value, grad
 
-    def _group_terms(self, mom: DrawMoments, rows, sigma, mu, gradient):
-        n = mom.n[rows] / self.ntotal
+    def _inverse(self, mom: DrawMoments, sigma, mats):
+        """``W`` (B, K, p, p), ``log|Sigma_P|`` (B, K) and a (B,) non-PD flag."""
+        if mom.complete and self._diag_theta[mom.group]:
+            inv, logdet, ok = _woodbury(mats)
+            if ok.all():
+                return inv[:, None], logdet[:, None], np.zeros(len(ok), dtype=bool)
+            rest = _general_inverse(sigma[~ok][:, None])
+            inv, logdet, bad = inv[:, None], logdet[:, None], np.zeros(len(ok), dtype=bool)
+            inv[~ok], logdet[~ok], bad[~ok] = rest
+            return inv, logdet, bad
         if mom.complete:
-            padded = sigma[:, None]
-        else:
-            outer = mom.mask[:, :, None] & mom.mask[:, None, :]
-            padded = np.where(outer[None], sigma[:, None], np.eye(sigma.shape[1]))
-        chol, bad = _cholesky(padded)
-        logdet = 2.0 * np.log(np.diagonal(chol, axis1=2, axis2=3)).sum(axis=2)
-        inv = np.linalg.inv(np.where(bad[:, None, None, None], np.eye(sigma.shape[1]), padded))
-        if not mom.complete:
-            inv = np.where(outer[None], inv, 0.0)
+            return _general_inverse(sigma[:, None])
+        outer = mom.mask[:, :, None] & mom.mask[:, None, :]
+        padded = np.where(outer[None], sigma[:, None], np.eye(sigma.shape[1]))
+        inv, logdet, bad = _general_inverse(padded)
+        return np.where(outer[None], inv, 0.0), logdet, bad
+
+    def _group_terms(self, mom: DrawMoments, rows, sigma, mats, mu, gradient):
+        n = mom.n[rows] / self.ntotal
+        inv, logdet, bad = self._inverse(mom, sigma, mats)
         cov = mom.cov[rows]
         if self.meanstructure:
             diff = np.where(mom.mask[None], mom.mean[rows] - mu[:, None], 0.0)
         else:
             diff = np.zeros(cov.shape[:3])
-        wd = np.einsum("bkij,bkj->bki", inv, diff)
-        trace = np.einsum("bkij,bkij->bk", cov, inv)
+        wd = (inv @ diff[..., None])[..., 0]
+        trace = (cov * inv).sum(axis=(2, 3))
         value = (n * (logdet + trace + (wd * diff).sum(axis=2))).sum(axis=1)
         value = np.where(bad, np.inf, value)
         if not gradient:
@@ -206,7 +258,7 @@ def _bfgs_inverse_update(hinv: np.ndarray, s: np.ndarray, y: np.ndarray) -> None
     sy = (s * y).sum(axis=1)
     ok = sy > 1e-12 * np.linalg.norm(s, axis=1) * np.linalg.norm(y, axis=1)
     rho = np.where(ok, 1.0 / np.where(ok, sy, 1.0), 0.0)
-    hy = np.einsum("bij,bj->bi", hinv, y)
+    hy = (hinv @ y[:, :, None])[:, :, 0]
     c = rho * (1.0 + rho * (y * hy).sum(axis=1))
     left = np.stack([s, hy], axis=2)
     right = np.stack([c[:, None] * s - rho[:, None] * hy, -rho[:, None] * s], axis=1)
@@ -256,7 +308,7 @@ def _batched_bfgs(objective, x0, hinv0, nb, tol, max_iter):
         act.keep(~done)
         if not len(act.rows):
             break
-        step = -np.einsum("bij,bj->bi", act.hinv, act.grad)
+        step = -(act.hinv @ act.grad[:, :, None])[:, :, 0]
         uphill = (step * act.grad).sum(axis=1) >= 0
         if uphill.any():
             act.hinv[uphill] = hinv0
