@@ -214,3 +214,27 @@ def test_synthetic_client_draws_and_failures_match_lavaan():
     order = _row_order(fit.estimates, ref)
     col = list(boot.row_param[order[_partable(ref)["free"].to_numpy() > 0]]).index(ridge)
     assert (theirs[failed, col] < -100).all()
+
+
+def test_bollen_stine_matches_lavaan():
+    """``cfa(HS, se = "bootstrap", test = "bollen.stine", bootstrap = 100)`` in lavaan.
+
+    R: tests/reference/cfa/make_bollen_stine_fixture.R (same rows via bootstrapLavaan(
+    type = "bollen.stine", keep.idx = TRUE)). Per-draw estimates and chi-squares, the SEs
+    (lavaan takes them from the rotated-data draws too) and the p-value #{T_b > T}/R.
+    """
+    ref = reference("bootstrap/hs_bollen_stine.json")
+    fit = _fit("hs_ml")
+    idx = _indices("hs_bollen_stine", list(fit.n_obs))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        boot = bootstrap_cfa(fit, indices=idx, type="bollen.stine")
+    order = _row_order(fit.estimates, ref)
+    ours, theirs = _lavaan_draws(boot, ref, order, np.arange(len(idx)))
+    np.testing.assert_allclose(ours, theirs, atol=TOL, rtol=0)
+    np.testing.assert_allclose(boot.chisq_draws, ref["boot_chisq"], rtol=1e-6, atol=1e-5)
+    np.testing.assert_allclose(boot.estimates["se"].to_numpy()[order], ref["se"], atol=TOL)
+    np.testing.assert_allclose(boot.chisq, ref["chisq"], rtol=1e-6)
+    assert boot.pvalue_bollen_stine == ref["pvalue"]
+    assert (boot.chisq_draws > boot.chisq).sum() == ref["boot_larger"]
+    assert boot.type == "bollen.stine"

@@ -189,3 +189,30 @@ def test_woodbury_inverse_equals_the_general_one(small_fit):
         np.testing.assert_allclose(f1, f2, rtol=1e-12)
         np.testing.assert_allclose(g1, g2, rtol=1e-9, atol=1e-12)
     assert fast._diag_theta == [True]
+
+
+def test_bollen_stine_rotation_fits_the_model_exactly(small):
+    """The rotated data's moments are the implied ones: chi-square 0, same estimates."""
+    import importlib
+
+    engine = importlib.import_module("werkalliantie_stats.psychometrics.cfa.boot_engine")
+    fit = cfa(small, SMALL, group="g")
+    rotated = engine.bollen_stine_data(fit.state.groups, fit.state.implied(), True)
+    frame = pd.DataFrame(np.vstack(rotated), columns=list("abcd"))
+    frame["g"] = np.repeat(["x", "y"], 75)
+    refit = cfa(frame, SMALL, group="g")
+    assert refit.fit_measures["chisq"] < 1e-8
+    np.testing.assert_allclose(refit.estimates["est"], fit.estimates["est"], atol=1e-6)
+
+
+def test_bollen_stine_options(small, small_fit):
+    boot = bootstrap_cfa(small_fit, 30, seed=1, type="bollen.stine")
+    assert 0 <= boot.pvalue_bollen_stine <= 1 and np.isfinite(boot.chisq_draws).all()
+    plain = bootstrap_cfa(small_fit, 30, seed=1)
+    assert np.isnan(plain.pvalue_bollen_stine) and np.isfinite(plain.chisq_draws).all()
+    with pytest.raises(ValueError, match="bootstrap_cfa: `type` must be one of"):
+        bootstrap_cfa(small_fit, 10, type="parametric")
+    fiml = cfa(small, SMALL, missing="fiml")
+    with pytest.raises(ValueError, match=r"type='bollen\.stine' needs complete data"):
+        bootstrap_cfa(fiml, 10, type="bollen.stine")
+    assert np.isnan(bootstrap_cfa(fiml, 5, seed=1).chisq_draws).all()

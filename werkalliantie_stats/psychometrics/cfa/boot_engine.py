@@ -33,7 +33,8 @@ from .estimate import optimise
 from .matrices import MatrixModel
 from .ml import Patterns, observed_hessian, pattern_expected_information
 
-__all__ = ["DrawMoments", "draw_counts", "draw_moments", "refit_draws"]
+__all__ = ["DrawMoments", "bollen_stine_data", "draw_chisq", "draw_counts", "draw_moments",
+           "refit_draws"]
 
 
 @dataclass(frozen=True)
@@ -347,3 +348,45 @@ def refit_draws(model: MatrixModel, x0: np.ndarray, moments: list[DrawMoments],
                 converged[b] = False
     xs[~converged] = np.nan
     return xs, converged
+
+
+def _symmetric_sqrt(mat: np.ndarray) -> np.ndarray:
+    vals, vecs = np.linalg.eigh(mat)
+    return (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
+
+
+def bollen_stine_data(groups: list[np.ndarray], implied: list[tuple[np.ndarray, np.ndarray]],
+                      meanstructure: bool) -> list[np.ndarray]:
+    """Data rotated so that the model fits exactly (Bollen & Stine 1992).
+
+    ``Z_g = (Y_g - ybar_g) S_g^-1/2 Sigma_g^1/2 (+ mu_g)`` with ``S_g`` the sample
+    covariance (divisor n) and symmetric square roots, as lavaan's
+    ``bootstrapLavaan(type = "bollen.stine")``.
+    """
+    out = []
+    for y, (sigma, mu) in zip(groups, implied, strict=True):
+        centred = y - y.mean(axis=0)
+        cov = centred.T @ centred / len(y)
+        z = centred @ _symmetric_sqrt(np.linalg.inv(cov)) @ _symmetric_sqrt(sigma)
+        out.append(z + mu if meanstructure else z)
+    return out
+
+
+def draw_chisq(model: MatrixModel, xs: np.ndarray, moments: list[DrawMoments],
+               meanstructure: bool, nobs: list[int]) -> np.ndarray:
+    """Likelihood-ratio chi-square of each draw's fit, complete data (NaN for failed draws).
+
+    ``T_b = N [f_b(x_b) - sum_g (n_g/N)(log|S_bg| + p)]``: the fitted minus the saturated
+    discrepancy.
+    """
+    ntotal = sum(nobs)
+    ok = ~np.isnan(xs).any(axis=1)
+    rows = np.flatnonzero(ok)
+    value, _ = DrawObjective(model, moments, meanstructure, ntotal)(xs[ok], rows,
+                                                                    gradient=False)
+    for mom, n in zip(moments, nobs, strict=True):
+        p = mom.cov.shape[-1]
+        value -= n / ntotal * (np.linalg.slogdet(mom.cov[rows, 0])[1] + p)
+    out = np.full(len(xs), np.nan)
+    out[ok] = ntotal * value
+    return out

@@ -14,13 +14,14 @@ from werkalliantie_stats._validation import as_rng
 from werkalliantie_stats.exceptions import ConvergenceWarning, HeywoodCaseWarning
 
 from .boot_ci import CI_TYPES, bootstrap_intervals
-from .boot_engine import draw_counts, draw_moments, refit_draws
+from .boot_engine import bollen_stine_data, draw_chisq, draw_counts, draw_moments, refit_draws
 from .ml import complete_blocks, pattern_blocks
 from .results import CFAResult
 
 __all__ = ["CFABootstrapResult", "bootstrap_cfa"]
 
 _FUNC = "bootstrap_cfa"
+_TYPES = ("ordinary", "bollen.stine")
 _KEYS = ["lhs", "op", "rhs", "group", "label"]
 
 
@@ -47,6 +48,15 @@ class CFABootstrapResult(ResultMixin):
     indices : ndarray
         ``n_boot x N`` resampled case positions (0-based, in the fit's case order:
         group 1's cases, then group 2's, ...).
+    type : str
+        ``"ordinary"`` or ``"bollen.stine"`` (draws from the rotated data).
+    chisq : float
+        The fitted model's chi-square ``T``.
+    chisq_draws : ndarray
+        Chi-square of each draw's fit (complete data; NaN for failed draws and FIML).
+    pvalue_bollen_stine : float
+        With ``type="bollen.stine"``: ``#{T_b > T} / R`` over the converged draws
+        (lavaan ``test = "bollen.stine"``); NaN otherwise.
     """
 
     estimates: pd.DataFrame
@@ -58,6 +68,10 @@ class CFABootstrapResult(ResultMixin):
     ci_type: str
     indices: np.ndarray = field(repr=False, compare=False)
     row_param: np.ndarray = field(repr=False, compare=False)
+    type: str = "ordinary"
+    chisq: float = float("nan")
+    chisq_draws: np.ndarray = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    pvalue_bollen_stine: float = float("nan")
     _title = "CFA bootstrap"
 
     def to_frame(self) -> pd.DataFrame:
@@ -164,17 +178,31 @@ def _draw_indices(nobs: tuple[int, ...], n_boot: int, seed) -> np.ndarray:
                       for off, n in zip(offsets, nobs, strict=True)])
 
 
-def _refit(state, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _refit(state, indices: np.ndarray, groups: list[np.ndarray]):
+    """Estimates (B, q), converged flags and chi-squares of the draws from ``groups``."""
     moments, start = [], 0
-    for g, y in enumerate(state.groups):
+    for g, y in enumerate(groups):
         n = y.shape[0]
         counts = draw_counts(indices[:, start:start + n] - start, n)
         moments.append(draw_moments(g, y, counts))
         start += n
     fiml = state.missing == "fiml"
     blocks = pattern_blocks(state.groups) if fiml else complete_blocks(state.groups)
-    return refit_draws(state.model, state.x, moments, blocks, state.meanstructure,
-                       state.nobs)
+    xs, converged = refit_draws(state.model, state.x, moments, blocks, state.meanstructure,
+                                state.nobs)
+    chisq = (np.full(len(xs), np.nan) if fiml
+             else draw_chisq(state.model, xs, moments, state.meanstructure, state.nobs))
+    return xs, converged, chisq
+
+
+def _check_type(boot_type, fit: CFAResult) -> str:
+    if boot_type not in _TYPES:
+        raise ValueError(f"{_FUNC}: `type` must be one of {list(_TYPES)}, got {boot_type!r}")
+    if boot_type == "bollen.stine" and fit.missing == "fiml":
+        raise ValueError(f"{_FUNC}: type='bollen.stine' needs complete data (as lavaan); this "
+                         "model was fitted with missing='fiml'. Refit with "
+                         "missing='listwise' or use type='ordinary'.")
+    return boot_type
 
 
 def _column_names(table: pd.DataFrame, npar: int) -> list[str]:
@@ -242,7 +270,7 @@ def _warn(n_failed: int, n_bad: int, n_boot: int) -> None:
 def bootstrap_cfa(fit: CFAResult, n_boot: int | None = None, *,
                   seed: int | np.random.Generator | None = None,
                   indices: np.ndarray | None = None, ci_level: float | None = None,
-                  ci_type: str = "perc") -> CFABootstrapResult:
+                  ci_type: str = "perc", type: str = "ordinary") -> CFABootstrapResult:
     """Nonparametric bootstrap of a fitted ML/MLR CFA, as lavaan's ``bootstrapLavaan``.
 
     Parameters
@@ -262,6 +290,10 @@ def bootstrap_cfa(fit: CFAResult, n_boot: int | None = None, *,
         Level of the intervals (default: the fit's ``ci_level``).
     ci_type : {"perc", "norm", "basic", "bca.simple"}
         Interval type of ``estimates`` (others via ``confidence_interval``).
+    type : {"ordinary", "bollen.stine"}
+        ``"bollen.stine"`` resamples the data rotated to fit the model exactly and gives
+        the Bollen-Stine p-value of the chi-square test (complete data only); as in
+        lavaan, the SEs and CIs then come from those draws too.
 
     Returns
     -------
@@ -277,7 +309,9 @@ def bootstrap_cfa(fit: CFAResult, n_boot: int | None = None, *,
     are dropped with a ``ConvergenceWarning``. With ``a = (1 - level)/2``: ``perc`` takes
     the ``a``/``1 - a`` quantiles by ``boot``'s ``norm.inter`` interpolation, ``basic``
     ``2 est - q``, ``norm`` ``est - (tbar - est) -/+ z_{1-a} se``, ``bca.simple``
-    quantiles at ``Phi(2 w + z)`` with ``w = Phi^-1(#{t < est}/R)``. An MLR fit has the
+    quantiles at ``Phi(2 w + z)`` with ``w = Phi^-1(#{t < est}/R)``. Bollen-Stine:
+    each group's data are first rotated, ``Z = (Y - ybar) S^-1/2 Sigma^1/2 (+ mu)``, and
+    ``p = #{T_b > T} / R`` with ``T_b`` the chi-square of draw ``b``. An MLR fit has the
     ML estimates, so its bootstrap is the ML one (lavaan 0.6 refuses ``se="bootstrap"``
     with ``estimator="MLR"``).
 
@@ -289,6 +323,8 @@ def bootstrap_cfa(fit: CFAResult, n_boot: int | None = None, *,
        Cambridge University Press.
     3. Rosseel, Y. (2012). lavaan: An R package for structural equation modeling.
        Journal of Statistical Software, 48(2), 1-36.
+    4. Bollen, K. A., & Stine, R. A. (1992). Bootstrapping goodness-of-fit measures in
+       structural equation models. Sociological Methods & Research, 21, 205-229.
 
     Examples
     --------
@@ -307,8 +343,13 @@ def bootstrap_cfa(fit: CFAResult, n_boot: int | None = None, *,
     True
     >>> boot.confidence_interval("bca.simple").columns.tolist()[-2:]
     ['ci_lower', 'ci_upper']
+    >>> bs = bootstrap_cfa(fit, 200, seed=1, type="bollen.stine")
+    >>> # In R: cfa(..., test = "bollen.stine", bootstrap = 200)@test$bollen.stine$pvalue
+    >>> bool(0 <= bs.pvalue_bollen_stine <= 1)
+    True
     """
     _check_fit(fit)
+    boot_type = _check_type(type, fit)
     kind = _check_ci_type(ci_type, _FUNC)
     level = _check_level(fit.ci_level if ci_level is None else ci_level, _FUNC)
     if indices is not None:
@@ -316,12 +357,20 @@ def bootstrap_cfa(fit: CFAResult, n_boot: int | None = None, *,
     else:
         idx = _draw_indices(fit.n_obs, _check_n_boot(1000 if n_boot is None else n_boot), seed)
     state = fit.state
-    xs, converged = _refit(state, idx)
+    groups = state.groups
+    if boot_type == "bollen.stine":
+        groups = bollen_stine_data(groups, state.implied(), state.meanstructure)
+    xs, converged, chisq_draws = _refit(state, idx, groups)
     table = state.table
     draws = pd.DataFrame(xs, columns=_column_names(table, state.model.npar))
     row_param = table["free"].to_numpy().astype(int) - 1
     n_failed = int((~converged).sum())
     n_bad = _nonadmissible(state.model, xs[converged])
     _warn(n_failed, n_bad, len(idx))
+    chisq = float(fit.fit_measures["chisq"])
+    ok = chisq_draws[converged]
+    pvalue = (float((ok > chisq).sum() / len(ok)) if boot_type == "bollen.stine" and len(ok)
+              else float("nan"))
     return CFABootstrapResult(_estimates(fit, draws, row_param, level, kind), draws, len(idx),
-                              n_failed, n_bad, level, kind, idx, row_param)
+                              n_failed, n_bad, level, kind, idx, row_param, boot_type, chisq,
+                              chisq_draws, pvalue)
