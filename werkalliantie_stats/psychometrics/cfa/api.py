@@ -225,6 +225,10 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     2
     >>> res.estimates.loc[1, ["lhs", "op", "rhs"]].tolist()
     ['f', '=~', 'b']
+    >>> boot = cfa(data, "f =~ a + b + c + d", se="bootstrap", bootstrap=50, seed=1)
+    >>> # In R: lavaan::cfa("f =~ a + b + c + d", data, se = "bootstrap", bootstrap = 50)
+    >>> boot.bootstrap.n_boot, bool(boot.estimates.loc[1, "se"] > 0)
+    (50, True)
     >>> codes = data.apply(lambda col: np.digitize(col, [-0.5, 0.5]) + 1)
     >>> ordinal = cfa(codes, "f =~ a + b + c + d", estimator="WLSMV")
     >>> # In R: lavaan::cfa("f =~ a + b + c + d", codes, ordered = TRUE, estimator = "WLSMV")
