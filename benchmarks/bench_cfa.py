@@ -6,7 +6,9 @@ dyads (``simulate_tables``, re-keyed, complete rows), four factors of five items
 as continuous as lavaan does without ``ordered``; the FIML row keeps the missing cells
 (lavaan ``missing = "ml"``). One WLSMV row times ``cfa(estimator="WLSMV")`` on seeded
 Likert codes; the building-block WLSMV runs and ordinal invariance are in
-bench_cfa_ordinal.py.
+bench_cfa_ordinal.py. The bootstrap row fits the client model and refits it on 200
+nonparametric resamples (ours: ``bootstrap_cfa``, all draws at once; lavaan:
+``bootstrapLavaan(fit, R = 200)``), the fit included on both sides.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ STEPS = ("configural", "metric", "scalar")
 
 def _r_model(p: int = 20) -> str:
     return factor_model(p).replace("\n", "; ")
+
+
+def _bootstrap_case(client, model: str, r_model: str) -> Case:
+    import werkalliantie_stats as ws
+    from werkalliantie_stats.psychometrics.cfa import bootstrap_cfa
+
+    return Case(AREA, f"CFA bootstrap, 200 draws ML, 4 factors, {len(client)} x 20",
+                lambda: bootstrap_cfa(ws.cfa(client, model), 200, seed=1), client,
+                [Peer("R lavaan::bootstrapLavaan(R = 200)",
+                      r=f"bootstrapLavaan(cfa('{r_model}', data = d), R = 200)",
+                      r_packages=("lavaan",))], len(client), 20)
 
 
 def cases(quick: bool = False) -> list[Case]:
@@ -68,6 +81,7 @@ def cases(quick: bool = False) -> list[Case]:
              lambda: ws.measurement_invariance(both, model, group="rater", steps=STEPS), both,
              [Peer("R lavaan::cfa x 3 (group.equal)", r=inv_r, r_packages=lavaan)],
              len(both), 20),
+        _bootstrap_case(client, model, r_model),
     ]
 
 

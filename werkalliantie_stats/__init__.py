@@ -59,12 +59,13 @@ from .psychometrics import (
     reliability_table,
     split_half,
 )
-from .psychometrics.cfa import merge_empty_categories
+from .psychometrics.cfa import CFABootstrapResult, bootstrap_cfa, merge_empty_categories
 from .scoring import alliance_quality, score_subscales
 from .simulate import SimulationParameters, simulate_study
 from .study import Study, load_synthetic, read_study
 
 __all__ = [
+    "CFABootstrapResult",
     "Instrument",
     "SimulationParameters",
     "Study",
@@ -72,6 +73,7 @@ __all__ = [
     "alliance_quality",
     "auc",
     "bartlett_sphericity",
+    "bootstrap_cfa",
     "calibration",
     "cause_specific_cox",
     "cfa",

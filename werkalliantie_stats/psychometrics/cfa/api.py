@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,32 @@ __all__ = ["cfa"]
 
 _ESTIMATORS = ("ML", "MLR", "WLSMV")
 _MISSING = ("listwise", "fiml")
+_SE = ("standard", "bootstrap")
+
+
+def _check_se(se: str, estimator: str, bootstrap) -> None:
+    if se not in _SE:
+        raise ValueError(f"cfa: `se` must be one of {list(_SE)}, got {se!r}")
+    if se == "bootstrap" and estimator == "WLSMV":
+        raise ValueError("cfa: se='bootstrap' is available for estimator='ML' or 'MLR'; "
+                         "with estimator='WLSMV' use its robust standard errors "
+                         "(se='standard'), or fit the items as continuous with "
+                         "estimator='MLR' and se='bootstrap'")
+    if se == "bootstrap" and (isinstance(bootstrap, bool)
+                              or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 2):
+        raise ValueError(f"cfa: `bootstrap` (number of draws) must be an int >= 2, "
+                         f"got {bootstrap!r}")
+
+
+def _with_bootstrap(res: CFAResult, n_boot: int, seed) -> CFAResult:
+    """Replace the Wald se/z/pvalue/CI columns by percentile-bootstrap ones (lavaan)."""
+    from .bootstrap import bootstrap_cfa
+
+    boot = bootstrap_cfa(res, n_boot, seed=seed, ci_level=res.ci_level)
+    est = res.estimates.copy()
+    cols = ["se", "z", "pvalue", "ci_lower", "ci_upper"]
+    est[cols] = boot.estimates[cols].to_numpy()
+    return replace(res, estimates=est, bootstrap=boot)
 
 
 def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, str]:
@@ -103,7 +130,9 @@ def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, mis
 def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | None = None,
         group_equal: Sequence[str] = (), group_partial: Sequence[str] = (),
         std_lv: bool = False, missing: str = "listwise", meanstructure: bool | None = None,
-        ci_level: float = 0.95, ordered: bool | Sequence[str] | None = None) -> CFAResult:
+        ci_level: float = 0.95, ordered: bool | Sequence[str] | None = None,
+        se: str = "standard", bootstrap: int = 1000,
+        seed: int | np.random.Generator | None = None) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, as lavaan's ``cfa()``.
 
     Parameters
@@ -141,6 +170,15 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         with ``estimator="WLSMV"`` and none otherwise; ``True`` means all; a list must
         name every indicator of the model (mixed continuous/ordered indicators are not
         supported) and requires ``estimator="WLSMV"``.
+    se : {"standard", "bootstrap"}
+        ``"bootstrap"`` (ML/MLR): the ``se, z, pvalue, ci_lower, ci_upper`` columns come
+        from ``bootstrap`` nonparametric draws (percentile CIs), as lavaan's
+        ``se = "bootstrap"``; the draws are in ``result.bootstrap``
+        (:func:`bootstrap_cfa`). Fit measures are unchanged.
+    bootstrap : int
+        Number of bootstrap draws with ``se="bootstrap"``.
+    seed : int or numpy Generator, optional
+        Seed of the bootstrap draws.
 
     Returns
     -------
@@ -187,6 +225,10 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     2
     >>> res.estimates.loc[1, ["lhs", "op", "rhs"]].tolist()
     ['f', '=~', 'b']
+    >>> boot = cfa(data, "f =~ a + b + c + d", se="bootstrap", bootstrap=50, seed=1)
+    >>> # In R: lavaan::cfa("f =~ a + b + c + d", data, se = "bootstrap", bootstrap = 50)
+    >>> boot.bootstrap.n_boot, bool(boot.estimates.loc[1, "se"] > 0)
+    (50, True)
     >>> codes = data.apply(lambda col: np.digitize(col, [-0.5, 0.5]) + 1)
     >>> ordinal = cfa(codes, "f =~ a + b + c + d", estimator="WLSMV")
     >>> # In R: lavaan::cfa("f =~ a + b + c + d", codes, ordered = TRUE, estimator = "WLSMV")
@@ -197,6 +239,7 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     """
     check_frame(data, "cfa")
     est, miss = _check_options(estimator, missing, ci_level)
+    _check_se(se, est, bootstrap)
     statements = parse_model(model)
     check_model_columns(statements, list(data.columns), "cfa")
     ov_names, lv_names = model_variables(statements)
@@ -227,6 +270,7 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
                             srmr_value=srmr(state.samples, state.implied(), state.nobs,
                                             spec.meanstructure),
                             robust=miss != "fiml")
-    return CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
-                     miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
-                     model)
+    res = CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
+                    miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
+                    model)
+    return _with_bootstrap(res, bootstrap, seed) if se == "bootstrap" else res

@@ -113,6 +113,17 @@ def _estimates_block(est: pd.DataFrame, digits: int, lvs: set[str]) -> list[str]
     return out
 
 
+def _se_lines(res, digits: int) -> list[str]:
+    """lavaan's standard-error lines for a bootstrap fit (nothing otherwise)."""
+    boot = getattr(res, "bootstrap", None)
+    if boot is None:
+        return []
+    return ["", _line("Standard errors", ["Bootstrap"], digits),
+            _line("Number of requested bootstrap draws", [f"{boot.n_boot:d}"], digits),
+            _line("Number of successful bootstrap draws", [f"{boot.n_boot - boot.n_failed:d}"],
+                  digits)]
+
+
 def summary_text(res, digits: int = 3) -> str:
     """lavaan-like summary of a :class:`CFAResult`."""
     state = res.state
@@ -127,7 +138,7 @@ def summary_text(res, digits: int = 3) -> str:
                 for lab, n in zip(res.group_labels, res.n_obs, strict=True)]
     else:
         out.append(_line("Number of observations", [f"{res.n_obs[0]:d}"], digits))
-    out += ["", *_fit_block(res, digits), "", "Parameter Estimates:"]
+    out += ["", *_fit_block(res, digits), "", "Parameter Estimates:", *_se_lines(res, digits)]
     est = res.estimates
     lvs = set(res.lv_names)
     if "group" in est.columns:

@@ -62,6 +62,9 @@ class CFAResult(ResultMixin):
     dwls_fit : DWLSResult or None
         For ``estimator="WLSMV"``: the underlying DWLS fit (used by the scaled difference
         test of nested ordinal models).
+    bootstrap : CFABootstrapResult or None
+        With ``se="bootstrap"``: the draws behind the ``se``/``z``/``pvalue``/CI columns
+        (``fit.bootstrap.confidence_interval("bca.simple")`` for another interval type).
 
     Examples
     --------
@@ -93,6 +96,7 @@ class CFAResult(ResultMixin):
     case_index: tuple = field(repr=False, default=())
     model_text: str = field(repr=False, default="")
     dwls_fit: object = field(repr=False, default=None, compare=False)
+    bootstrap: object = field(repr=False, default=None, compare=False)
     _title = "Confirmatory factor analysis"
 
     def to_frame(self) -> pd.DataFrame:
