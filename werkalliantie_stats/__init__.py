@@ -59,13 +59,12 @@ from .psychometrics import (
     reliability_table,
     split_half,
 )
-from .psychometrics.cfa import CFABootstrapResult, bootstrap_cfa, merge_empty_categories
+from .psychometrics.cfa import bootstrap_cfa, merge_empty_categories
 from .scoring import alliance_quality, score_subscales
 from .simulate import SimulationParameters, simulate_study
 from .study import Study, load_synthetic, read_study
 
 __all__ = [
-    "CFABootstrapResult",
     "Instrument",
     "SimulationParameters",
     "Study",
