@@ -9,14 +9,14 @@ import pandas as pd
 
 from werkalliantie_stats._validation import check_columns, check_frame, numeric_frame
 
-from .engine import baseline_table, baseline_test, fit_model
+from .engine import SampleData, baseline, fit_model
 from .fit import fit_measures, srmr
 from .partable import ModelSpec, build_partable, check_model_columns, model_variables
 from .results import CFAResult, estimates_frame, r_squared_frame
 from .syntax import parse_model
 from .wlsmv import fit_wlsmv
 
-__all__ = ["cfa"]
+__all__ = ["cfa", "cfa_sequence"]
 
 _ESTIMATORS = ("ML", "MLR", "WLSMV")
 _MISSING = ("listwise", "fiml")
@@ -209,24 +209,80 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     has_means = any(s.op == "~1" for s in statements)
     if meanstructure is None:
         meanstructure = group is not None or miss == "fiml" or has_means
-    spec = ModelSpec(ngroups=len(groups), std_lv=std_lv, meanstructure=bool(meanstructure),
-                     group_equal=tuple(group_equal), group_partial=tuple(group_partial))
+    sample = SampleData(groups, miss, bool(meanstructure))
+    return fit_continuous(sample, statements, ov_names, lv_names, est=est, labels=labels,
+                          index=index, model_text=model, std_lv=std_lv, ci_level=ci_level,
+                          group_equal=group_equal, group_partial=group_partial)
+
+
+def fit_continuous(sample: SampleData, statements, ov_names: list[str], lv_names: list[str], *,
+                   est: str, labels: tuple, index: tuple, model_text: str, std_lv: bool = False,
+                   ci_level: float = 0.95, group_equal: Sequence[str] = (),
+                   group_partial: Sequence[str] = (),
+                   starts: pd.DataFrame | None = None) -> CFAResult:
+    """ML/MLR (complete data or FIML) fit of parsed ``statements`` to ``sample``.
+
+    ``starts``: the estimates table of a previous fit on the same data (an earlier,
+    nested invariance step); its estimates start the optimiser where the rows match.
+    """
+    spec = ModelSpec(ngroups=len(sample.groups), std_lv=std_lv,
+                     meanstructure=sample.meanstructure, group_equal=tuple(group_equal),
+                     group_partial=tuple(group_partial))
     table = build_partable(statements, spec)
-    state = fit_model(table, ov_names, lv_names, groups, meanstructure=spec.meanstructure,
-                      estimator=est, missing=miss)
-    if est == "MLR":
-        base = fit_model(baseline_table(ov_names, len(groups), spec.meanstructure), ov_names,
-                         [], groups, meanstructure=spec.meanstructure, estimator=est,
-                         missing=miss, check=False, samples=state.samples,
-                         trace_h1=state.trace_h1).test
-    else:
-        base = baseline_test(state)
+    if starts is not None:
+        table = _warm_start(table, starts)
+    state = fit_model(table, ov_names, lv_names, sample, estimator=est)
+    base = baseline(sample, ov_names, est)
     measures = fit_measures(state.test, base, ntotal=sum(state.nobs),
-                            ngroups=len(groups), npar=state.model.npar, logl=state.logl,
+                            ngroups=len(sample.groups), npar=state.model.npar, logl=state.logl,
                             unrestricted_logl=state.logl_h1,
                             srmr_value=srmr(state.samples, state.implied(), state.nobs,
                                             spec.meanstructure),
-                            robust=miss != "fiml")
+                            corrected=state.corrected)
     return CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
-                     miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
-                     model)
+                     sample.missing, tuple(state.nobs), labels, state.converged, ci_level, state,
+                     index, model_text)
+
+
+def _warm_start(table: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Fill the ``start`` column from a previous fit's ``est`` (matching rows only)."""
+    key = ["lhs", "op", "rhs", "group"]
+    prev = previous[[*key, "est"]] if "group" in previous.columns else (
+        previous[["lhs", "op", "rhs", "est"]].assign(group=1))
+    merged = table[key].merge(prev, on=key, how="left")
+    table = table.copy()
+    table["start"] = np.where(np.isnan(table["start"].to_numpy(dtype=float)),
+                              merged["est"].to_numpy(dtype=float), table["start"])
+    return table
+
+
+def cfa_sequence(data: pd.DataFrame, models: dict[str, str], *, estimator: str = "ML",
+                 missing: str = "listwise", func: str = "cfa") -> dict[str, CFAResult]:
+    """Fit several single-group models on the same indicators and cases, in order.
+
+    The data are summarised once (patterns, EM moments, h1 information, baseline) and
+    each model starts from the estimates of the one before (nested invariance steps).
+    Each result equals ``cfa(data, models[name], estimator=estimator, missing=missing)``.
+    WLSMV, or models on different indicators, are fitted one by one with :func:`cfa`.
+    """
+    check_frame(data, func)
+    est, miss = _check_options(estimator, missing, 0.95)
+    parsed = {name: parse_model(text) for name, text in models.items()}
+    variables = [model_variables(st) for st in parsed.values()]
+    if est == "WLSMV" or any(v[0] != variables[0][0] for v in variables):
+        return {name: cfa(data, text, estimator=est, missing=miss)
+                for name, text in models.items()}
+    for statements in parsed.values():
+        check_model_columns(statements, list(data.columns), func)
+    ov_names = variables[0][0]
+    groups, labels, index = split_groups(data, ov_names, None, miss, func)
+    has_means = any(s.op == "~1" for st in parsed.values() for s in st)
+    sample = SampleData(groups, miss, miss == "fiml" or has_means)
+    out: dict[str, CFAResult] = {}
+    previous = None
+    for (name, statements), (_, lv_names) in zip(parsed.items(), variables, strict=True):
+        previous = fit_continuous(sample, statements, ov_names, lv_names, est=est,
+                                  labels=labels, index=index, model_text=models[name],
+                                  starts=None if previous is None else previous.estimates)
+        out[name] = previous
+    return out

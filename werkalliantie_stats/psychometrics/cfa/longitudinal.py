@@ -23,7 +23,7 @@ import pandas as pd
 
 from werkalliantie_stats._validation import check_frame
 
-from .api import cfa
+from .api import cfa_sequence
 from .invariance import STEP_CONSTRAINTS, InvarianceResult, compare_fits
 from .partable import model_variables
 from .syntax import parse_model
@@ -196,5 +196,6 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
         raise ValueError(f"longitudinal_invariance: `steps` must be an ordered subset of "
                          f"{list(STEP_CONSTRAINTS)}, got {list(steps)!r}")
     syntax = {s: longitudinal_syntax(model, suffixes, s, partial) for s in steps}
-    fits = {s: cfa(data, text, estimator=estimator, missing=missing) for s, text in syntax.items()}
+    fits = cfa_sequence(data, syntax, estimator=estimator, missing=missing,
+                        func="longitudinal_invariance")
     return InvarianceResult(compare_fits(fits), fits, fits[steps[0]].estimator, syntax)
