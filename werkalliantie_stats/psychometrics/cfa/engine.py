@@ -24,6 +24,7 @@ from .fiml_corrected import (
     CorrectedTest,
     SaturatedInformation,
     fiml_corrected,
+    independence_corrected,
     saturated_information,
 )
 from .fit import TestStatistic
@@ -206,8 +207,13 @@ def _corrected(model, x, data: SampleData, df: int, estimator: str) -> Corrected
     """lavaan's FIML-corrected tests for the robust indices (FIML with a mean structure)."""
     if not (data.fiml and data.meanstructure):
         return None
+    robust = estimator == "MLR"
+    key = ("corrected", robust)
+    if key not in data.baselines:
+        data.baselines[key] = independence_corrected(data.groups, data.samples,
+                                                     data.saturated_info, robust)
     return fiml_corrected(model, x, data.groups, data.samples, data.saturated_info, df,
-                          robust=estimator == "MLR")
+                          robust, data.baselines[key])
 
 
 def fit_model(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],

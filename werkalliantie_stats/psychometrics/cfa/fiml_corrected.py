@@ -43,7 +43,7 @@ from .ml import pattern_blocks, saturated_complete_information, saturated_hessia
 from .robust import casewise_scores, saturated_model
 
 __all__ = ["CorrectedTest", "SaturatedInformation", "complete_data_chisq", "fiml_corrected",
-           "moment_jacobian", "saturated_information"]
+           "independence_corrected", "moment_jacobian", "saturated_information"]
 
 
 @dataclass(frozen=True)
@@ -166,12 +166,24 @@ def _independence_jacobians(p: int, ngroups: int) -> list[np.ndarray]:
     return out
 
 
+def independence_corrected(groups: list[np.ndarray],
+                           samples: list[tuple[np.ndarray, np.ndarray]],
+                           info: SaturatedInformation, robust: bool) -> tuple[float, int, float]:
+    """``(T3_b, df_b, c3_b)`` of the independence model (at its FIML estimates)."""
+    nobs = [y.shape[0] for y in groups]
+    independence = [(np.diag(np.nanvar(y, axis=0)), np.nanmean(y, axis=0)) for y in groups]
+    p = groups[0].shape[1]
+    df_null = len(groups) * p * (p - 1) // 2
+    scaling = _trace(info, _independence_jacobians(p, len(groups)), robust) / df_null
+    return complete_data_chisq(samples, independence, nobs), df_null, scaling
+
+
 def fiml_corrected(model: MatrixModel, x: np.ndarray, groups: list[np.ndarray],
                    samples: list[tuple[np.ndarray, np.ndarray]], info: SaturatedInformation,
-                   df: int, robust: bool) -> CorrectedTest:
-    """The FIML-corrected tests of the model at ``x`` and of the independence model.
-
-    ``robust`` selects lavaan's "V3" (MLR) instead of "V6" (ML) scaling.
+                   df: int, robust: bool, null: tuple[float, int, float]) -> CorrectedTest:
+    """The FIML-corrected test of the model at ``x``, with ``null`` from
+    :func:`independence_corrected`; ``robust`` selects lavaan's "V3" (MLR) instead of
+    "V6" (ML) scaling.
     """
     nobs = [y.shape[0] for y in groups]
     implied = [(m.implied_cov(), m.implied_mean())
@@ -179,10 +191,4 @@ def fiml_corrected(model: MatrixModel, x: np.ndarray, groups: list[np.ndarray],
     deltas = [moment_jacobian(model, x, g) for g in range(model.ngroups)]
     chisq = complete_data_chisq(samples, implied, nobs)
     scaling = _trace(info, deltas, robust) / df if df > 0 else math.nan
-    independence = [(np.diag(np.nanvar(y, axis=0)), np.nanmean(y, axis=0)) for y in groups]
-    p = groups[0].shape[1]
-    df_null = len(groups) * p * (p - 1) // 2
-    jac_null = _independence_jacobians(p, len(groups))
-    scaling_null = _trace(info, jac_null, robust) / df_null
-    return CorrectedTest(chisq, df, scaling, complete_data_chisq(samples, independence, nobs),
-                         df_null, scaling_null)
+    return CorrectedTest(chisq, df, scaling, *null)

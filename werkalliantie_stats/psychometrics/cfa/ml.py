@@ -32,6 +32,7 @@ __all__ = [
     "expected_information",
     "masked_inverses",
     "objective",
+    "objective_and_gradient",
     "objective_at_moments",
     "objective_gradient",
     "pattern_blocks",
@@ -215,6 +216,29 @@ def objective_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Patterns]
             g_mu = -2.0 * np.einsum("k,kij,kj->i", pat.n / ntotal, inv, diff)
             grad += g_mu @ d_mu
     return grad
+
+
+def objective_and_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
+                           meanstructure: bool, ntotal: int) -> tuple[float, np.ndarray | None]:
+    """``f(x)`` and its gradient from one set of pattern inverses (``(inf, None)`` where an
+    implied covariance is not positive definite)."""
+    moments = _moments(model, x)
+    total, grad = 0.0, np.zeros(model.npar)
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
+        try:
+            inv, logdet, diff = _stacked(pat, sigma, mu, meanstructure)
+        except np.linalg.LinAlgError:
+            return np.inf, None
+        w = pat.n / ntotal
+        inner = pat.cov + diff[:, :, None] * diff[:, None, :]
+        total += float(w @ (logdet + np.einsum("kij,kji->k", inner, inv)))
+        g_sigma = np.einsum("k,kij->ij", w, inv - inv @ inner @ inv)
+        d_sigma, d_mu = model.jacobian(x, pat.group)
+        grad += g_sigma.reshape(-1) @ d_sigma.reshape(-1, model.npar)
+        if meanstructure:
+            grad += -2.0 * np.einsum("k,kij,kj->i", w, inv, diff) @ d_mu
+    return total, grad
 
 
 def _sigma_gradients(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
