@@ -153,7 +153,11 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     ``F = sum_g (n_g/N) [log|Sigma_g| + tr(S_g Sigma_g^-1) - log|S_g| - p
     + (ybar_g - mu_g)' Sigma_g^-1 (ybar_g - mu_g)]`` (sample covariances with
     divisor n); ``chisq = N F``. Standard errors come from the expected information
-    (complete data), the observed information (FIML) or the sandwich (MLR).
+    (complete data), the observed information (FIML) or the sandwich (MLR). Under FIML
+    the robust CFI/TLI/RMSEA are lavaan's FIML-corrected ones (ref. 5): the complete-data
+    statistic ``T3`` of the estimates against the EM moments with scaling
+    ``c3 = tr(Wc Wm^-1 U Wm^-1) / df`` (ML) or ``tr(U Wm^-1 Wc Wm^-1 U Gamma) / df``
+    (MLR), ``U = Wm - Wm Delta E^-1 Delta' Wm`` (see ``fiml_corrected.py``).
 
     WLSMV (ordered items, delta parameterisation): with sample thresholds and
     polychorics ``s``, their asymptotic covariance ``Gamma`` and
@@ -174,6 +178,8 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     4. Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using
        weighted least squares and quadratic estimating equations in latent variable
        modeling with categorical and continuous outcomes. Unpublished manuscript.
+    5. Zhang, X., & Savalei, V. (2023). New computations for RMSEA and CFI following
+       FIML and TS estimation with missing data. Psychological Methods, 28, 263-283.
 
     Examples
     --------

@@ -1,8 +1,8 @@
 """Robust CFI/TLI/RMSEA under FIML: the FIML-corrected statistics of lavaan 0.6.
 
 With incomplete data lavaan (``missing="ml"``) does not use the FIML chi-square for
-``cfi.robust``, ``tli.robust`` and ``rmsea.robust``; it follows Savalei (2018, 2021)
-and Zhang & Savalei (2023) ("FIML-C"):
+``cfi.robust``, ``tli.robust`` and ``rmsea.robust``; it follows Zhang & Savalei (2023)
+("FIML-C"; see also Savalei 2018):
 
 * ``T3`` is the *complete-data* ML statistic of the FIML estimates against the EM
   (h1) moments ``S~, m~``:

@@ -161,7 +161,11 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
     ``Cov(eps_t, eps_s)`` diagonal (same item, different occasions) and all factors
     correlated. Steps constrain ``Lambda_t = Lambda``, then ``nu_t = nu``, then
     ``diag Theta_t = diag Theta`` (Meredith 1993); nested steps are compared by
-    chi-square difference tests.
+    chi-square difference tests. For waves pass ``study.paired_items(pair="wave",
+    rater=...)`` and ``{"wave1": "_w1", "wave2": "_w2"}``. All steps share one summary
+    of the data (patterns, EM moments, h1 information, baseline) and each starts from
+    the previous step's estimates; under FIML the robust CFI/TLI/RMSEA are lavaan's
+    FIML-corrected ones (see :func:`cfa`).
 
     References
     ----------
