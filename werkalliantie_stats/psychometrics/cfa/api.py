@@ -235,9 +235,13 @@ def fit_continuous(sample: SampleData, statements, ov_names: list[str], lv_names
                      meanstructure=sample.meanstructure, group_equal=tuple(group_equal),
                      group_partial=tuple(group_partial))
     table = build_partable(statements, spec)
-    if starts is not None:
-        table = _warm_start(table, starts)
-    state = fit_model(table, ov_names, lv_names, sample, estimator=est)
+    try:
+        state = fit_model(table if starts is None else _warm_start(table, starts), ov_names,
+                          lv_names, sample, estimator=est)
+    except ValueError:  # the previous estimates give a non-PD start: use the default one
+        if starts is None:
+            raise
+        state = fit_model(table, ov_names, lv_names, sample, estimator=est)
     base = baseline(sample, ov_names, est)
     measures = fit_measures(state.test, base, ntotal=sum(state.nobs),
                             ngroups=len(sample.groups), npar=state.model.npar, logl=state.logl,
