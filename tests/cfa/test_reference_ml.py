@@ -103,3 +103,15 @@ def test_listwise_drops_incomplete_rows(hs_mcar):
     complete = int(hs_mcar[[f"x{i}" for i in range(1, 10)]].notna().all(axis=1).sum())
     assert res.n_obs == (complete,)
     assert np.isfinite(res.fit_measures["chisq"])
+
+
+@pytest.mark.parametrize("case, estimator", [("ml", "ML"), ("mlr", "MLR")])
+def test_fiml_by_school_matches_lavaan(hs_mcar, case, estimator):
+    """lavaan: cfa(HS.model, hs_mcar, group = "school", missing = "ml"[, estimator = "MLR"]):
+    the robust indices weight each group's h1 information by n_g / N."""
+    ref = reference("hs_fiml_school.json")[case]
+    res = cfa(hs_mcar, HS_MODEL, group="school", missing="fiml", estimator=estimator)
+    scaled = ["chisq_scaled", "chisq_scaling_factor", "baseline_chisq_scaled", "cfi_scaled"]
+    keys = BRIEF_FIT_KEYS + FIML_ROBUST_KEYS + (scaled if estimator == "MLR" else [])
+    assert_fit_matches(res.fit_measures, ref["fit_measures"], keys)
+    assert_estimates_match(res.estimates, ref, est_tol=1e-4, se_tol=1e-4)
