@@ -40,21 +40,26 @@ def test_four_factor_model_matches_lavaan(client, case, kwargs):
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=2e-5)
 
 
+@pytest.fixture(scope="module")
+def wide(client):
+    """Client and officer wave-1 items side by side (inner merge on dyad_id)."""
+    q = load_synthetic_wave1()
+    items = [f"{p}{i}" for p in ("com", "bin", "ver", "str") for i in range(1, 6)]
+    officer = q[q["rater"] == "officer"][["dyad_id", *items]]
+    return client[["dyad_id", *items]].merge(officer, on="dyad_id",
+                                             suffixes=("_client", "_officer"))
+
+
 SCALED_KEYS = ["chisq_scaled", "chisq_scaling_factor", "pvalue_scaled", "cfi_scaled",
                "tli_scaled", "rmsea_scaled"]
 
 
 @pytest.mark.parametrize("estimator, name", [("ML", "synthetic_paired_fiml.json"),
                                              ("MLR", "synthetic_paired_fiml_mlr.json")])
-def test_paired_client_officer_invariance_matches_measeq(client, estimator, name):
+def test_paired_client_officer_invariance_matches_measeq(wide, estimator, name):
     """semTools::measEq.syntax(longFacNames = ...) + cfa(missing = "ml"), 4 steps, lavTestLRT
     (MLR: Satorra-Bentler 2001 differences of the FIML Yuan-Bentler tests); robust
     CFI/TLI/RMSEA from the FIML-corrected statistics (ML: "V6", MLR: "V3")."""
-    q = load_synthetic_wave1()
-    items = [f"{p}{i}" for p in ("com", "bin", "ver", "str") for i in range(1, 6)]
-    officer = q[q["rater"] == "officer"][["dyad_id", *items]]
-    wide = client[["dyad_id", *items]].merge(officer, on="dyad_id",
-                                             suffixes=("_client", "_officer"))
     res = longitudinal_invariance(wide, load_instrument(),
                                   {"client": "_client", "officer": "_officer"}, missing="fiml",
                                   estimator=estimator)
@@ -72,7 +77,7 @@ def test_paired_client_officer_invariance_matches_measeq(client, estimator, name
         assert res.table.loc[step, "pvalue_diff"] == pytest.approx(row["Pr(>Chisq)"], rel=1e-4)
 
 
-def test_robust_indices_with_lavaans_em_stopping_rule_match_to_1e6(client, monkeypatch):
+def test_robust_indices_with_lavaans_em_stopping_rule_match_to_2e5(wide, monkeypatch):
     """With lavaan's EM stopping rule (max |change| < 1e-5, same start) the EM moments and
     T3 match lavaan, and the robust indices to 2e-5 relative (the lower RMSEA bound near 0
     within lavaan's uniroot tolerance) instead of 1e-3: the difference is EM precision."""
@@ -80,11 +85,6 @@ def test_robust_indices_with_lavaans_em_stopping_rule_match_to_1e6(client, monke
 
     engine = importlib.import_module("werkalliantie_stats.psychometrics.cfa.engine")
     monkeypatch.setattr(engine, "em_saturated", partial(engine.em_saturated, tol=1e-5))
-    q = load_synthetic_wave1()
-    items = [f"{p}{i}" for p in ("com", "bin", "ver", "str") for i in range(1, 6)]
-    officer = q[q["rater"] == "officer"][["dyad_id", *items]]
-    wide = client[["dyad_id", *items]].merge(officer, on="dyad_id",
-                                             suffixes=("_client", "_officer"))
     res = longitudinal_invariance(wide, load_instrument(),
                                   {"client": "_client", "officer": "_officer"}, missing="fiml",
                                   steps=("configural",))
