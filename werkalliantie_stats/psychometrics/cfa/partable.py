@@ -45,13 +45,15 @@ class ModelSpec:
 def model_variables(statements: Sequence[Statement]) -> tuple[list[str], list[str]]:
     """Observed and latent variable names, in order of first appearance.
 
-    The right-hand side of a threshold statement (``x | t1 + t2``) names thresholds,
-    not variables.
+    Threshold (``x | t1 + t2``) and scale (``x ~*~ x``) statements describe indicators
+    named elsewhere and add no variables.
     """
     lvs = list(dict.fromkeys(s.lhs for s in statements if s.op == "=~"))
     ovs: list[str] = []
     for s in statements:
-        terms = [] if s.op == "|" else [t.name for t in s.terms if t.name]
+        if s.op in ("|", "~*~"):
+            continue
+        terms = [t.name for t in s.terms if t.name]
         names = terms + ([] if s.op == "=~" else [s.lhs])
         for name in names:
             if name not in lvs and name not in ovs:
