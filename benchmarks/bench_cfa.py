@@ -8,7 +8,12 @@ as continuous as lavaan does without ``ordered``; the FIML row keeps the missing
 Likert codes; the building-block WLSMV runs and ordinal invariance are in
 bench_cfa_ordinal.py. The bootstrap row fits the client model and refits it on 200
 nonparametric resamples (ours: ``bootstrap_cfa``, all draws at once; lavaan:
-``bootstrapLavaan(fit, R = 200)``), the fit included on both sides.
+``bootstrapLavaan(fit, R = 200)``), the fit included on both sides. The paired row runs
+the four-step client/officer invariance of the
+bundled synthetic study (``Study.paired_items(pair="rater")``, 267 dyads x 40 items, missing
+cells kept) with MLR and FIML, as ``measEq.syntax(longFacNames=)`` + ``cfa(estimator =
+"MLR", missing = "ml")`` x 4 in R (R's time includes measEq.syntax, ours
+longitudinal_syntax).
 """
 
 from __future__ import annotations
@@ -82,7 +87,30 @@ def cases(quick: bool = False) -> list[Case]:
              [Peer("R lavaan::cfa x 3 (group.equal)", r=inv_r, r_packages=lavaan)],
              len(both), 20),
         _bootstrap_case(client, model, r_model),
+        _paired_fiml_case(),
     ]
+
+
+def _paired_fiml_case() -> Case:
+    import werkalliantie_stats as ws
+
+    study = ws.load_synthetic()
+    wide = study.paired_items(pair="rater", wave=1).reset_index(drop=True)
+    occasions = {"client": "_client", "officer": "_officer"}
+    subscales = list(study.instrument.subscales)
+    r_model = "; ".join(ws.instrument_model(study.instrument, sfx).replace("\n", "; ")
+                        for sfx in occasions.values())
+    long_names = ", ".join(f"{s} = c('{s}_client', '{s}_officer')" for s in subscales)
+    r = (f"for (eq in list('', 'loadings', c('loadings', 'intercepts'), "
+         f"c('loadings', 'intercepts', 'residuals'))) cfa(as.character(measEq.syntax("
+         f"'{r_model}', data = d, longFacNames = list({long_names}), long.equal = eq)), "
+         f"data = d, estimator = 'MLR', missing = 'ml')")
+    return Case(AREA, f"paired invariance client vs officer, 4 steps MLR + FIML, "
+                      f"{len(wide)} x {wide.shape[1]}",
+                lambda: ws.longitudinal_invariance(wide, study.instrument, occasions,
+                                                   estimator="MLR", missing="fiml"), wide,
+                [Peer("R semTools::measEq.syntax + lavaan::cfa x 4 (MLR, missing = 'ml')", r=r,
+                      r_packages=("lavaan", "semTools"))], len(wide), wide.shape[1])
 
 
 def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:

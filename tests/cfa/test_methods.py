@@ -77,8 +77,14 @@ def test_summary_reads_like_lavaan(hs, hs_fit):
 
 def test_summary_with_fiml_and_mlr(hs_mcar):
     text = cfa(hs_mcar, HS_MODEL, missing="fiml", estimator="MLR").summary()
-    assert "Scaling correction factor" in text and "Robust RMSEA" not in text
-    assert "Intercepts:" in text
+    assert "Scaling correction factor" in text and "Intercepts:" in text
+    # lavaan: summary(fit, fit.measures = TRUE) prints the FIML-corrected robust indices
+    lines = {line[:44].strip(): line[44:].split() for line in text.splitlines()}
+    assert lines["Robust Comparative Fit Index (CFI)"] == ["0.930"]
+    assert lines["Robust RMSEA"] == ["0.094"]
+    plain = cfa(hs_mcar, HS_MODEL, missing="fiml").summary()
+    lines = {line[:44].strip(): line[44:].split() for line in plain.splitlines()}
+    assert lines["Robust Tucker-Lewis Index (TLI)"] == ["0.892"]
 
 
 def test_to_frame_is_estimates(hs_fit):
