@@ -27,22 +27,30 @@ from .engine import FitState
 from .matrices import MatrixModel
 from .ml import complete_blocks, objective_gradient, pattern_blocks, pattern_expected_information
 
-__all__ = ["modification_indices"]
+__all__ = ["candidate_rows", "modification_indices", "standardized_epc"]
 
 
-def _candidates(state: FitState) -> pd.DataFrame:
-    table, model = state.table, state.model
+def candidate_rows(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],
+                   ngroups: int) -> pd.DataFrame:
+    """The omitted parameters that lavaan's ``modindices()`` reports: per group the
+    cross-loadings ``f =~ x``, factor covariances ``f ~~ g`` and residual covariances
+    ``x ~~ y`` that are not rows of ``table``."""
     have = set(zip(table["lhs"], table["op"], table["rhs"], table["group"], strict=True))
     have |= {(r, o, lh, g) for lh, o, r, g in have if o == "~~"}
     rows = []
-    for g in range(1, model.ngroups + 1):
-        for f in model.lv_names:
-            rows += [(f, "=~", v, g) for v in model.ov_names if (f, "=~", v, g) not in have]
-        for names in (model.lv_names, model.ov_names):
+    for g in range(1, ngroups + 1):
+        for f in lv_names:
+            rows += [(f, "=~", v, g) for v in ov_names if (f, "=~", v, g) not in have]
+        for names in (lv_names, ov_names):
             for i, a in enumerate(names):
                 rows += [(a, "~~", b, g) for b in names[i + 1:] if (a, "~~", b, g) not in have]
-    out = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "group"])
-    out["free"] = state.model.npar + np.arange(1, len(out) + 1)
+    return pd.DataFrame(rows, columns=["lhs", "op", "rhs", "group"])
+
+
+def _candidates(state: FitState) -> pd.DataFrame:
+    model = state.model
+    out = candidate_rows(state.table, model.ov_names, model.lv_names, model.ngroups)
+    out["free"] = model.npar + np.arange(1, len(out) + 1)
     out["ustart"] = 0.0
     out["label"] = ""
     return out
@@ -54,8 +62,9 @@ def _blocks(state: FitState):
     return complete_blocks(state.groups)
 
 
-def _standardize(extra: pd.DataFrame, epc: np.ndarray, state: FitState
+def standardized_epc(extra: pd.DataFrame, epc: np.ndarray, state: FitState
                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``sepc_lv`` and ``sepc_all`` of each added parameter (see the module docstring)."""
     sepc_lv, sepc_all = np.empty(len(epc)), np.empty(len(epc))
     mats = [state.model.matrices(state.x, g) for g in range(state.model.ngroups)]
     lv = {f: i for i, f in enumerate(state.model.lv_names)}
@@ -98,7 +107,7 @@ def modification_indices(state: FitState) -> pd.DataFrame:
     epc = -score / v_diag
     out = extra[["lhs", "op", "rhs", "group"]].copy()
     out["mi"], out["epc"] = mi, epc
-    out["sepc_lv"], out["sepc_all"] = _standardize(extra, epc, state)
+    out["sepc_lv"], out["sepc_all"] = standardized_epc(extra, epc, state)
     if model.ngroups == 1:
         out = out.drop(columns="group")
     return out.reset_index(drop=True)
