@@ -61,7 +61,8 @@ class CFAResult(ResultMixin):
         Level of ``ci_lower``/``ci_upper``.
     dwls_fit : DWLSResult or None
         For ``estimator="WLSMV"``: the underlying DWLS fit (used by the scaled difference
-        test of nested ordinal models).
+        test of nested ordinal models, the modification indices, factor scores and
+        composite reliability).
 
     Examples
     --------
@@ -77,6 +78,15 @@ class CFAResult(ResultMixin):
     >>> round(float(res.composite_reliability().loc["f", 1]), 3)  # semTools::compRelSEM(fit)
     0.809
     >>> res.factor_scores().shape  # In R: lavPredict(fit)
+    (300, 1)
+    >>> codes = data.apply(lambda col: np.digitize(col, [-0.5, 0.5]) + 1)
+    >>> ordinal = cfa(codes, "f =~ a + b + c + d", estimator="WLSMV")
+    >>> # In R: fit <- cfa(model, codes, ordered = TRUE, estimator = "WLSMV")
+    >>> ordinal.modification_indices()[["lhs", "op", "rhs"]].iloc[0].tolist()  # modindices
+    ['a', '~~', 'b']
+    >>> round(float(ordinal.composite_reliability().loc["f", 1]), 3)  # compRelSEM(fit)
+    0.72
+    >>> ordinal.factor_scores().shape  # lavPredict(fit): empirical Bayes modal scores
     (300, 1)
     """
 
