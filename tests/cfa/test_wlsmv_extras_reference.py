@@ -201,3 +201,18 @@ def test_ebm_with_missing_items_matches_lavaan_pairwise():
     np.testing.assert_allclose(ours, np.array(ref["scores"]["exact_mode"]).T, atol=1e-4,
                                rtol=0)
     assert np.abs(ours - np.array(ref["scores"]["scores"]).T).max() < 1e-3
+
+
+def test_lavpredict_group_two_uses_group_one_loadings():
+    """The lavaan 0.6.14 behaviour we do not copy: its group-2 EBM scores are the modes
+    computed with group 1's loadings (the R script recomputes them that way); ours are the
+    modes with group 2's own loadings."""
+    res, ref = _cached("bfi_gender_configural")
+    _, block = ref["scores"]
+    lavaan = np.array(block["scores"]).T
+    np.testing.assert_allclose(lavaan, np.array(block["mode_group1_loadings"]).T, atol=1e-3,
+                               rtol=0)
+    scores = res.factor_scores()
+    ours = scores[scores["group"] == res.group_labels[1]][res.lv_names].to_numpy()[:len(lavaan)]
+    np.testing.assert_allclose(ours, np.array(block["exact_mode"]).T, atol=1e-4, rtol=0)
+    assert np.abs(ours - lavaan).max() > 0.01

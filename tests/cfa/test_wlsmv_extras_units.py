@@ -128,3 +128,17 @@ def test_second_loading_line_of_a_factor_adds_a_free_loading():
     table = build_partable(parse_model("A =~ a1 + a2\nB =~ b1 + b2\nB =~ a2"), ModelSpec())
     loads = table[table["op"] == "=~"]
     assert (loads["free"] > 0).tolist() == [False, True, False, True, True]
+
+
+def test_ebm_and_omega_reject_bad_input():
+    lam, taus = np.array([[0.7], [0.6]]), [np.array([0.0])] * 2
+    with pytest.raises(ValueError, match=r"ebm_factor_scores: `codes` must be cases x 2"):
+        ebm_factor_scores(np.ones((3, 3)), taus, lam, np.eye(1), np.full(2, 0.5))
+    with pytest.raises(ValueError, match=r"item 1 has 3.0 in row 0 \(K = 2\)"):
+        ebm_factor_scores(np.array([[1, 3]]), taus, lam, np.eye(1), np.full(2, 0.5))
+    with pytest.raises(ValueError, match=r"`theta_diag` must be positive.*-0.1"):
+        ebm_factor_scores(np.array([[1, 2]]), taus, lam, np.eye(1), np.array([0.5, -0.1]))
+    with pytest.raises(ValueError, match=r"need 2 threshold arrays"):
+        ebm_factor_scores(np.array([[1, 2]]), taus[:1], lam, np.eye(1), np.full(2, 0.5))
+    with pytest.raises(ValueError, match=r"categorical_omega: .* must both be 2 x 2"):
+        categorical_omega(taus, np.eye(3), np.eye(2))

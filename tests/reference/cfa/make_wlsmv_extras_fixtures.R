@@ -67,9 +67,11 @@ comp_rel <- function(fit) {
 }
 
 # Exact posterior modes with the group's own matrices and raw thresholds (see above).
-exact_modes <- function(fit, scores, g = 1L, rows = seq_len(nrow(scores))) {
+exact_modes <- function(fit, scores, g = 1L, rows = seq_len(nrow(scores)),
+                        lambda_group = g) {
   est <- lavInspect(fit, "est", drop.list.single.group = FALSE)[[g]]
-  lambda <- est$lambda; psi <- est$psi
+  lambda <- lavInspect(fit, "est", drop.list.single.group = FALSE)[[lambda_group]]$lambda
+  psi <- est$psi
   theta_sd <- sqrt(diag(est$theta))
   th <- as.numeric(est$tau[, 1])
   th_idx <- fit@Model@th.idx[[g]]
@@ -96,15 +98,29 @@ exact_modes <- function(fit, scores, g = 1L, rows = seq_len(nrow(scores))) {
   }))
 }
 
+# TRUE per item where the group's scale factor is 1 and its latent means are 0 (then
+# lavaan's thresholds are the raw ones and only the loadings differ).
+est_scales_one <- function(fit, g) {
+  est <- lavInspect(fit, "est", drop.list.single.group = FALSE)[[g]]
+  c(abs(est$delta[, 1] - 1) < 1e-12, all(abs(est$alpha) < 1e-12))
+}
+
 scores_block <- function(fit, g = 1L, first = NULL) {
   fs <- lavPredict(fit)
   if (is.list(fs)) fs <- fs[[g]]
   rows <- if (is.null(first)) seq_len(nrow(fs)) else seq_len(min(first, nrow(fs)))
   exact <- exact_modes(fit, fs, g, rows)
-  list(case_idx = lavInspect(fit, "case.idx", drop.list.single.group = FALSE)[[g]][rows],
-       factors = colnames(fs),
-       scores = unname(lapply(seq_len(ncol(fs)), function(j) fs[rows, j])),
-       exact_mode = unname(lapply(seq_len(ncol(fs)), function(j) exact[, j])))
+  out <- list(case_idx = lavInspect(fit, "case.idx", drop.list.single.group = FALSE)[[g]][rows],
+              factors = colnames(fs),
+              scores = unname(lapply(seq_len(ncol(fs)), function(j) fs[rows, j])),
+              exact_mode = unname(lapply(seq_len(ncol(fs)), function(j) exact[, j])))
+  if (g > 1L && all(est_scales_one(fit, g))) {
+    # evidence for the lavaan 0.6.14 behaviour described above: the same modes computed
+    # with group 1's loadings reproduce lavPredict's group-g values
+    wrong <- exact_modes(fit, fs, g, rows, lambda_group = 1L)
+    out$mode_group1_loadings <- unname(lapply(seq_len(ncol(fs)), function(j) wrong[, j]))
+  }
+  out
 }
 
 export <- function(name, fit, model, items, extra = list()) {

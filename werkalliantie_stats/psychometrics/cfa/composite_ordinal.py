@@ -95,11 +95,15 @@ def categorical_omega(thresholds: list[np.ndarray], common: np.ndarray,
     >>> round(categorical_omega(taus, common, total), 4)  # In R: semTools::compRelSEM(fit)
     0.7008
     """
-    total = np.asarray(total, dtype=float)
+    total, common = np.asarray(total, dtype=float), np.asarray(common, dtype=float)
+    if common.shape != total.shape or common.shape != (len(thresholds), len(thresholds)):
+        raise ValueError(f"categorical_omega: `common` and `total` must both be "
+                         f"{len(thresholds)} x {len(thresholds)} (one row per item of "
+                         f"`thresholds`), got {common.shape} and {total.shape}")
     sd = np.sqrt(np.diag(total))
     total = total / np.outer(sd, sd)
     taus = [np.asarray(t, dtype=float) for t in thresholds]
-    return (_categorical_covariance_sum(taus, np.asarray(common, dtype=float))
+    return (_categorical_covariance_sum(taus, common)
             / _categorical_covariance_sum(taus, total))
 
 

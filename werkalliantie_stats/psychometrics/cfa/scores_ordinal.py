@@ -166,9 +166,9 @@ def ebm_factor_scores(codes: np.ndarray, thresholds: list[np.ndarray], lambda_: 
     >>> np.round(scores.ravel(), 3)  # In R: lavPredict(fit)  (method = "EBM")
     array([-0.933,  1.316,  0.   ])
     """
-    codes = np.asarray(codes, dtype=float)
-    lambda_, psi = np.asarray(lambda_, float), np.asarray(psi, float)
-    sd = np.sqrt(np.asarray(theta_diag, dtype=float))
+    codes, lambda_, psi, theta_diag = _check_ebm_inputs(codes, thresholds, lambda_, psi,
+                                                        theta_diag)
+    sd = np.sqrt(theta_diag)
     m = lambda_.shape[1]
     alpha = np.zeros(m) if alpha is None else np.asarray(alpha, float)
     nu = np.zeros(lambda_.shape[0]) if nu is None else np.asarray(nu, float)
@@ -191,6 +191,35 @@ def ebm_factor_scores(codes: np.ndarray, thresholds: list[np.ndarray], lambda_: 
     by_pattern = np.full((len(patterns), m), np.nan)
     by_pattern[keep] = eta
     return by_pattern[inverse.ravel()]
+
+
+def _check_ebm_inputs(codes, thresholds, lambda_, psi, theta_diag):
+    func = "ebm_factor_scores"
+    lambda_ = np.atleast_2d(np.asarray(lambda_, dtype=float))
+    p, m = lambda_.shape
+    codes = np.asarray(codes, dtype=float)
+    psi = np.atleast_2d(np.asarray(psi, dtype=float))
+    theta_diag = np.asarray(theta_diag, dtype=float).ravel()
+    if codes.ndim != 2 or codes.shape[1] != p:
+        raise ValueError(f"{func}: `codes` must be cases x {p} items (one column per row of "
+                         f"`lambda_`), got shape {codes.shape}")
+    if len(thresholds) != p or psi.shape != (m, m) or theta_diag.size != p:
+        raise ValueError(f"{func}: need {p} threshold arrays, a {m} x {m} `psi` and {p} "
+                         f"`theta_diag` values; got {len(thresholds)}, {psi.shape} and "
+                         f"{theta_diag.size}")
+    if not np.all(theta_diag > 0):
+        bad = int(np.flatnonzero(~(theta_diag > 0))[0])
+        raise ValueError(f"{func}: `theta_diag` must be positive (residual variances), got "
+                         f"{float(theta_diag[bad])!r} for item {bad}")
+    top = np.array([len(t) + 1 for t in thresholds], dtype=float)
+    seen = ~np.isnan(codes)
+    wrong = seen & ((codes < 1) | (codes > top) | (codes != np.round(codes)))
+    if wrong.any():
+        row, col = np.argwhere(wrong)[0]
+        raise ValueError(f"{func}: `codes` must be category numbers 1..K (K = thresholds + "
+                         f"1) or NaN; item {col} has {float(codes[row, col])!r} in row {row} "
+                         f"(K = {int(top[col])})")
+    return codes, lambda_, psi, theta_diag
 
 
 def _category_codes(y: np.ndarray, items: list[str], categories: dict) -> np.ndarray:
