@@ -38,10 +38,11 @@ CASES = {
     "synthetic_client_wave1": {},
     "bfi_std_lv": {"std_lv": True},
     "bfi_labels_rescov": {},
+    "bfi_orthogonal": {},
     "bfi_gender_configural": {"group": "gender"},
     "bfi_gender_scalar": {"group": "gender", "group_equal": ("loadings", "thresholds")},
 }
-WITH_SCORES = [c for c in CASES if c != "bfi_labels_rescov"]
+WITH_SCORES = [c for c in CASES if c not in ("bfi_labels_rescov", "bfi_orthogonal")]
 VARIANTS = {"obs_ord": (True, True), "implied_ord": (False, True),
             "obs_latent": (True, False), "implied_latent": (False, False)}
 
@@ -114,6 +115,9 @@ def test_modindices_report_freed_fixed_rows_as_lavaan():
     pairs = list(zip(rows["lhs"], rows["op"], rows["rhs"], strict=True))
     assert sum(p in {("A", "=~", "A1"), ("C", "=~", "C1")} for p in pairs) == 4
     assert not ((rows["op"] == "~~") & (rows["lhs"] == rows["rhs"])).any()
+    orthogonal, _ = _cached("bfi_orthogonal")  # A ~~ 0*C is a fixed row: tested first
+    assert orthogonal.modification_indices().iloc[0][["lhs", "op", "rhs"]].tolist() == [
+        "A", "~~", "C"]
 
 
 def test_modindices_sort_and_minimum():

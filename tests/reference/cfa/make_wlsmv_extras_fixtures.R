@@ -19,6 +19,7 @@
 #                           lavPredict for the first 150 cases.
 #   bfi_labels_rescov       bfi with a*A3 + a*A4 and C4 ~~ C5: modindices (equality
 #                           constraint, residual covariance already in the model).
+#   bfi_orthogonal          bfi with A ~~ 0*C: modindices (a user-fixed row is tested).
 #   bfi_gender_configural,  bfi by gender, configural and group.equal = c("loadings",
 #   bfi_gender_scalar       "thresholds") (scale factors and latent means free in group 2):
 #                           modindices and compRelSEM (with group rows); lavPredict (first 100
@@ -172,6 +173,10 @@ model3 <- paste0("A =~ A1 + A2 + a*A3 + a*A4 + A5\nC =~ C1 + C2 + C3 + C4 + C5\n
                  "C4 ~~ C5")
 fit <- cfa(model3, data = dat[, items], ordered = TRUE, estimator = "WLSMV")
 export("bfi_labels_rescov", fit, model3, items, list(modindices = mi_table(fit)))
+
+model_orth <- paste0(model2, "\nA ~~ 0*C")
+fit <- cfa(model_orth, data = dat[, items], ordered = TRUE, estimator = "WLSMV")
+export("bfi_orthogonal", fit, model_orth, items, list(modindices = mi_table(fit)))
 
 for (step in c("configural", "scalar")) {
   equal <- if (step == "scalar") c("loadings", "thresholds") else ""
