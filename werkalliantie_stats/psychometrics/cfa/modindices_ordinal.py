@@ -34,20 +34,12 @@ import pandas as pd
 
 from .dwls import DWLSResult, _stack
 from .engine import FitState
-from .modindices import candidate_rows, standardized_epc
+from .modindices import candidate_rows, lavaan_order, standardized_epc
 
 __all__ = ["ordinal_modification_indices"]
 
 _COLUMNS = ["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all"]
 _FREEABLE = ("=~", "~~", "~1", "~*~")
-
-
-def _lavaan_order(extra: pd.DataFrame, ov_names: list[str]) -> pd.DataFrame:
-    """lavaan's order of the added rows within a group: loadings, item covariances,
-    factor covariances."""
-    rank = np.where(extra["op"] == "=~", 0, np.where(extra["lhs"].isin(ov_names), 1, 2))
-    return (extra.assign(_rank=rank, _pos=np.arange(len(extra)))
-            .sort_values(["group", "_rank", "_pos"]).drop(columns=["_rank", "_pos"]))
 
 
 def _tested_rows(fit: DWLSResult, state: FitState) -> tuple[pd.DataFrame, np.ndarray]:
@@ -58,7 +50,7 @@ def _tested_rows(fit: DWLSResult, state: FitState) -> tuple[pd.DataFrame, np.nda
     ov = table["lhs"].isin(fit.model.ov_names)
     variance = ov & (table["op"] == "~~") & (table["lhs"] == table["rhs"])
     fixed = ((table["free"] == 0) & table["op"].isin(_FREEABLE) & ~variance).to_numpy()
-    omitted = _lavaan_order(candidate_rows(state.table, state.model.ov_names,
+    omitted = lavaan_order(candidate_rows(state.table, state.model.ov_names,
                                            state.model.lv_names, state.model.ngroups),
                             fit.model.ov_names)
     rows = pd.concat([table.loc[fixed, ["lhs", "op", "rhs", "group"]], omitted],
@@ -84,29 +76,6 @@ def _extended_model(fit: DWLSResult, state: FitState):
     x = np.concatenate([fit.theta, fit.model.table.loc[fixed, "ustart"].to_numpy(float),
                         np.zeros(len(rows) - n_fixed)])
     return rows, model, x
-
-
-def _standardize(rows: pd.DataFrame, epc: np.ndarray, state: FitState
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """sepc_lv and sepc_all as lavaan: loadings and covariances as for ML fits; an item
-    intercept by the item's latent-response sd (``1 / delta``); a factor mean by the
-    factor's sd; a scale factor keeps its EPC, with ``sepc_all`` = sign(EPC)."""
-    sepc_lv, sepc_all = epc.copy(), epc.copy()
-    usual = rows["op"].isin(["=~", "~~"]).to_numpy()
-    if usual.any():
-        sepc_lv[usual], sepc_all[usual] = standardized_epc(rows[usual], epc[usual], state)
-    lv = {f: i for i, f in enumerate(state.model.lv_names)}
-    ov = {v: i for i, v in enumerate(state.model.ov_names)}
-    for k in np.flatnonzero(~usual):
-        op, lhs, g = rows["op"].iloc[k], rows["lhs"].iloc[k], rows["group"].iloc[k]
-        mats = state.model.matrices(state.x, g - 1)
-        if op == "~*~":
-            sepc_all[k] = np.sign(epc[k])
-        elif lhs in lv:
-            sepc_lv[k] = sepc_all[k] = epc[k] / np.sqrt(mats.psi[lv[lhs], lv[lhs]])
-        else:
-            sepc_all[k] = epc[k] / np.sqrt(mats.implied_cov()[ov[lhs], ov[lhs]])
-    return sepc_lv, sepc_all
 
 
 def score_test(fit: DWLSResult, model, x: np.ndarray, n_model: int
@@ -178,7 +147,7 @@ def ordinal_modification_indices(state: FitState, fit: DWLSResult) -> pd.DataFra
     out["mi"] = n * grad**2 / v_diag
     out["epc"] = -grad / v_diag
     out = out[~np.isnan(out["mi"].to_numpy())].reset_index(drop=True)
-    out["sepc_lv"], out["sepc_all"] = _standardize(out, out["epc"].to_numpy(), state)
+    out["sepc_lv"], out["sepc_all"] = standardized_epc(out, out["epc"].to_numpy(), state)
     if state.model.ngroups == 1:
         out = out.drop(columns="group")
     return out
