@@ -78,7 +78,7 @@ def _extended_model(fit: DWLSResult, state: FitState):
     return rows, model, x
 
 
-def score_test(fit: DWLSResult, model, x: np.ndarray, n_model: int
+def _score_test(fit: DWLSResult, model, x: np.ndarray, n_model: int
                ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient of the added parameters and ``diag(V)`` (see the module docstring)."""
     stack = _stack(fit.stats)
@@ -94,7 +94,7 @@ def score_test(fit: DWLSResult, model, x: np.ndarray, n_model: int
 
 
 def ordinal_modification_indices(state: FitState, fit: DWLSResult) -> pd.DataFrame:
-    """Modification indices of every omitted parameter of a WLSMV fit.
+    """Modification indices of a WLSMV fit (lavaan's `modindices()` for DWLS).
 
     Parameters
     ----------
@@ -141,7 +141,7 @@ def ordinal_modification_indices(state: FitState, fit: DWLSResult) -> pd.DataFra
     rows, model, x = _extended_model(fit, state)
     if rows.empty:
         return pd.DataFrame(columns=_COLUMNS)
-    grad, v_diag = score_test(fit, model, x, fit.model.n_free)
+    grad, v_diag = _score_test(fit, model, x, fit.model.n_free)
     n = _stack(fit.stats).nobs
     out = rows.copy()
     out["mi"] = n * grad**2 / v_diag
