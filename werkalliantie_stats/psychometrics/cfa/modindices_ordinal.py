@@ -94,7 +94,7 @@ def _score_test(fit: DWLSResult, model, x: np.ndarray, n_model: int
 
 
 def ordinal_modification_indices(state: FitState, fit: DWLSResult) -> pd.DataFrame:
-    """Modification indices of a WLSMV fit (lavaan's `modindices()` for DWLS).
+    """Modification indices of a WLSMV fit (lavaan's ``modindices()`` for DWLS).
 
     Parameters
     ----------
