@@ -1,11 +1,11 @@
 """Modification indices of ordinal (WLSMV) fits, as lavaan's ``modindices()`` for DWLS.
 
 As lavaan, the test frees every fixed row of the parameter table (marker loadings, item
-intercepts, factor means, scale factors ``~*~``, fixed factor variances, user-fixed
-values) at its fixed value, and adds every omitted parameter (cross-loadings, covariances
-between the latent responses of two items, factor covariances; see
-:func:`~.modindices.candidate_rows`) at 0. Residual variances of ordered items are not
-parameters in the delta parameterisation and are never tested.
+intercepts, factor means, scale factors ``~*~``, user-fixed covariances; not fixed
+variances, see :mod:`~.modindices`) at its fixed value, and adds every omitted parameter
+(cross-loadings, covariances between the latent responses of two items, factor
+covariances; see :func:`~.modindices.candidate_rows`) at 0. Residual variances of
+ordered items are not parameters in the delta parameterisation and are never tested.
 
 With ``Delta`` the Jacobian of the implied thresholds and polychorics (the extended
 model's, at the estimates), ``W_g`` the DWLS weights, ``s - sigma`` the residuals and
@@ -44,11 +44,12 @@ _FREEABLE = ("=~", "~~", "~1", "~*~")
 
 def _tested_rows(fit: DWLSResult, state: FitState) -> tuple[pd.DataFrame, np.ndarray]:
     """The rows lavaan frees (fixed rows of the table, then omitted parameters) and the
-    boolean pick of the fixed ones in the fit's table. Residual variances of ordered
-    items are left out: in the delta parameterisation they are not parameters."""
+    boolean pick of the fixed ones in the fit's table. Fixed variances are left out:
+    residual variances of ordered items are not parameters in the delta
+    parameterisation, and a fixed factor variance is treated as in the ML path
+    (:func:`~.modindices.modification_indices`)."""
     table = fit.model.table
-    ov = table["lhs"].isin(fit.model.ov_names)
-    variance = ov & (table["op"] == "~~") & (table["lhs"] == table["rhs"])
+    variance = (table["op"] == "~~") & (table["lhs"] == table["rhs"])
     fixed = ((table["free"] == 0) & table["op"].isin(_FREEABLE) & ~variance).to_numpy()
     omitted = lavaan_order(candidate_rows(state.table, state.model.ov_names,
                                            state.model.lv_names, state.model.ngroups),
