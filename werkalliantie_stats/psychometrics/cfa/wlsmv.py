@@ -426,7 +426,8 @@ def _estimates(table: pd.DataFrame, mm: MatrixModel, rows: np.ndarray, x: np.nda
 def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: list[str],
               lv_names: list[str], *, std_lv: bool, ci_level: float, model_text: str,
               group: str | None = None, group_equal: Sequence[str] = (),
-              group_partial: Sequence[str] = (), stats=None) -> CFAResult:
+              group_partial: Sequence[str] = (), stats=None,
+              caller: str = "cfa") -> CFAResult:
     """WLSMV fit of ordered items: what ``cfa(estimator="WLSMV")`` runs.
 
     Parameters
@@ -450,6 +451,8 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     stats : OrdinalSampleStats or GroupedOrdinalSampleStats, optional
         Sample statistics already computed from the same rows (nested models of one data
         set share them); default computed here.
+    caller : str
+        The public function named in warnings (``"cfa"``, ``"measurement_invariance"``).
 
     Returns
     -------
@@ -491,7 +494,7 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     table = ordinal_partable(statements, ov_names, counts, std_lv, len(groups), group_equal,
                              group_partial)
     model = PartableOrdinalModel(table, ov_names, lv_names)
-    fit = fit_dwls(stats, model, start=model.start(stats))
+    fit = fit_dwls(stats, model, start=model.start(stats), caller=caller)
     final = _final_table(model, fit.theta)
     rows = model.matrix_rows
     mm = MatrixModel(final[rows], ov_names, lv_names)
