@@ -6,7 +6,9 @@
 Prints the side-by-side table (and with ``--scaling`` the growth table) and writes
 ``latest.md``, ``latest.csv`` (one row per implementation and operation),
 ``latest.json`` (the same plus machine and versions) and, with ``--scaling``,
-``scaling.csv`` into ``--out``. ratio = peer / ours: above 1 we are faster.
+``scaling.csv`` into ``--out`` (default ``benchmarks/results``; ``results/partial`` for
+``--only``/``--quick`` runs, which are not committed). ratio = peer / ours: above 1 we
+are faster.
 """
 
 from __future__ import annotations
@@ -54,8 +56,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"areas (or parts of their names) to run: {', '.join(AREAS)}")
     parser.add_argument("--scaling", action="store_true", help="also run the growth table")
     parser.add_argument("--no-r", action="store_true", help="skip the R peers")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results folder (default: benchmarks/results for a full run, "
+                             "benchmarks/results/partial with --only or --quick, so a partial "
+                             "run never overwrites the committed full results)")
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = DEFAULT_OUT / "partial" if (args.only or args.quick) else DEFAULT_OUT
     if args.only:
         unknown = [name for name in args.only if not any(name in a for a in AREAS)]
         if unknown:

@@ -153,15 +153,58 @@ def test_syntax_errors_for_ordered_items():
     data = _small()
     with pytest.raises(ModelSyntaxError, match="residual variance of ordered item 'a'"):
         cfa(data, "f =~ a + b + c + d\na ~~ a", estimator="WLSMV")
-    with pytest.raises(ModelSyntaxError, match="added automatically"):
-        cfa(data, "f =~ a + b + c + d\na | t1 + t2 + t3", estimator="WLSMV")
+    with pytest.raises(ModelSyntaxError, match="threshold 't4' of 'a' does not exist"):
+        cfa(data, "f =~ a + b + c + d\na | t1 + t2 + t4", estimator="WLSMV")
+    with pytest.raises(ModelSyntaxError, match=r"'z' in 'z \| \.\.\.' is not an indicator"):
+        cfa(data.assign(z=data["a"]), "f =~ a + b + c + d\nz | t1", estimator="WLSMV")
+    with pytest.raises(ModelSyntaxError, match="same variable on both"):
+        cfa(data, "f =~ a + b + c + d\na ~*~ b", estimator="WLSMV")
 
 
-def test_methods_not_defined_for_wlsmv_raise():
-    res = cfa(_small(), "f =~ a + b + c + d", estimator="WLSMV")
-    for method in (res.modification_indices, res.factor_scores, res.composite_reliability):
-        with pytest.raises(ValueError, match="WLSMV"):
-            method()
+def test_explicit_default_lines_change_nothing():
+    """Threshold, scale and intercept lines that restate lavaan's defaults (as
+    measEq.syntax writes them) give the default fit."""
+    data = _small()
+    plain = cfa(data, "f =~ a + b + c + d", estimator="WLSMV")
+    spelled = cfa(data, "f =~ NA*a + lam*a + b + c + d\nf ~~ 1*f\n"
+                  "a | NA*t1 + a.thr1*t1 + t2 + t3\na ~*~ 1*a\na ~ 0*1 + nu.a*1",
+                  estimator="WLSMV", std_lv=True)
+    ref = cfa(data, "f =~ a + b + c + d", estimator="WLSMV", std_lv=True)
+    keys = ["lhs", "op", "rhs"]
+    merged = ref.estimates.merge(spelled.estimates, on=keys, suffixes=("", "_s"))
+    assert len(merged) == len(ref.estimates)
+    np.testing.assert_allclose(merged["est_s"], merged["est"], atol=1e-10)
+    np.testing.assert_allclose(merged["se_s"], merged["se"], atol=1e-10)
+    assert spelled.fit_measures["chisq"] == pytest.approx(plain.fit_measures["chisq"], abs=1e-8)
+    assert spelled.fit_measures["df"] == plain.fit_measures["df"]
+    labels = spelled.estimates.set_index(keys)["label"]
+    assert labels[("a", "|", "t1")] == "a.thr1" and labels[("a", "~1", "")] == "nu.a"
+
+
+def test_free_threshold_shift_and_scale_are_identified_by_fixed_thresholds():
+    """x | 0*t1 fixes a threshold; freeing that item's intercept keeps the same fit
+    (a reparameterisation), the estimated intercept equals minus the threshold."""
+    data = _small()
+    ref = cfa(data, "f =~ a + b + c + d", estimator="WLSMV")
+    shifted = cfa(data, "f =~ a + b + c + d\na | 0*t1 + t2 + t3\na ~ NA*1",
+                  estimator="WLSMV")
+    assert shifted.fit_measures["chisq"] == pytest.approx(ref.fit_measures["chisq"], abs=1e-7)
+    est = ref.estimates.set_index(["lhs", "op", "rhs"])["est"]
+    est_s = shifted.estimates.set_index(["lhs", "op", "rhs"])["est"]
+    assert est_s[("a", "~1", "")] == pytest.approx(-est[("a", "|", "t1")], abs=1e-6)
+    assert est_s[("a", "|", "t2")] == pytest.approx(est[("a", "|", "t2")]
+                                                     - est[("a", "|", "t1")], abs=1e-6)
+
+
+def test_result_methods_work_for_wlsmv():
+    """Modification indices, factor scores and omega exist for WLSMV fits (checked against
+    lavaan/semTools in test_wlsmv_extras_reference.py)."""
+    data = _small()
+    res = cfa(data, "f =~ a + b + c + d", estimator="WLSMV")
+    assert list(res.modification_indices().columns) == ["lhs", "op", "rhs", "mi", "epc",
+                                                         "sepc_lv", "sepc_all"]
+    assert res.factor_scores().shape == (len(data.dropna()), 1)
+    assert 0 < float(res.composite_reliability().loc["f", 1]) < 1
 
 
 def test_no_warning_on_clean_fit():

@@ -40,7 +40,8 @@ def _fit(kind: str, data: pd.DataFrame, model: str, estimator: str, extra: dict)
                                                  ["lhs", "rhs", "est", "se", "std_all"]])
         elif kind == "occasions":
             payload = engine.longitudinal_invariance(
-                data, model, extra["occasions"], estimator=estimator, missing=MISSING).table
+                data, model, extra["occasions"], estimator=estimator,
+                missing=_missing(estimator)).table
         else:
             payload = engine.measurement_invariance(
                 data, model, group=extra["group"], estimator=estimator, missing=MISSING).table
@@ -57,6 +58,10 @@ class CfaWork:
 
         self.jobs, self.estimator, self._results = jobs, estimator, None
         self.invariance_estimator = invariance_estimator or estimator
+        # groups of a supervision column may leave categories empty in one group, which
+        # ordered-item group invariance cannot equate: they stay on MLR + FIML
+        self.group_estimator = ("MLR" if self.invariance_estimator == "WLSMV"
+                                else self.invariance_estimator)
         model = instrument_model(study.instrument)
         self.tasks = {f"cfa_{r}": ("cfa", study.items(rater=r, wave=1), model, {})
                       for r in RATERS}
@@ -75,8 +80,9 @@ class CfaWork:
 
     def _run(self) -> dict:
         if self._results is None:
-            calls = {name: (kind, data, model, self.estimator if kind == "cfa"
-                            else self.invariance_estimator, extra)
+            chosen = {"cfa": self.estimator, "occasions": self.invariance_estimator,
+                      "groups": self.group_estimator}
+            calls = {name: (kind, data, model, chosen[kind], extra)
                      for name, (kind, data, model, extra) in self.tasks.items()}
             if self.jobs <= 1:
                 self._results = {name: _fit(*args) for name, args in calls.items()}
@@ -115,8 +121,19 @@ def invariance_section(b: SectionBuilder, work: CfaWork) -> None:
     """Paired client–officer invariance (wave 1) and wave 1–2 invariance per rater."""
     for name in ("invariance_raters", *(f"invariance_waves_{r}" for r in RATERS)):
         b.table(name, work.get(name))
-    b.notes.append(f"Estimator {work.invariance_estimator} (FIML); each step is compared with "
-                   f"the previous one (chi-square difference, changes in CFI and RMSEA).")
+    if work.invariance_estimator == "WLSMV":
+        b.notes.append("Estimator WLSMV: items as ordered categories, both occasions in one "
+                       "model (semTools measEq.syntax, Wu & Estabrook 2016): configural, "
+                       "equal thresholds, + equal loadings (metric), + equal intercepts "
+                       "(scalar); each step is compared with the previous one (lavaan's "
+                       "scaled-shifted difference test, changes in scaled CFI and RMSEA). "
+                       "Only dyads with every item answered on both occasions are used "
+                       "(ntotal, listwise as lavaan); a category empty on one occasion is "
+                       "merged with its neighbour on both.")
+    else:
+        b.notes.append(f"Estimator {work.invariance_estimator} (FIML); each step is compared "
+                       "with the previous one (chi-square difference, changes in CFI and "
+                       "RMSEA).")
 
 
 def group_invariance_section(b: SectionBuilder, work: CfaWork, group: str) -> None:
@@ -124,7 +141,7 @@ def group_invariance_section(b: SectionBuilder, work: CfaWork, group: str) -> No
     for r in RATERS:
         b.table(f"group_invariance_{r}", work.get(f"group_invariance_{r}"))
     b.notes.append(f"Groups: the values of {group!r} in the supervision table; estimator "
-                   f"{work.invariance_estimator} (FIML).")
+                   f"{work.group_estimator} (FIML).")
 
 
 def cfa_steps(study: Study, estimator: str = "MLR", group: str | None = None,
@@ -132,7 +149,8 @@ def cfa_steps(study: Study, estimator: str = "MLR", group: str | None = None,
     """Report steps of the CFA sections (none while the CFA engine is not installed).
 
     ``invariance_estimator`` (default: ``estimator``) fits the invariance sequences, e.g.
-    ``"ML"`` for unscaled difference tests."""
+    ``"ML"`` for unscaled difference tests; with ``"WLSMV"`` the paired (rater, wave)
+    sequences treat the items as ordered and the group sequences use MLR with FIML."""
     from .optional import cfa_module
 
     if cfa_module() is None:

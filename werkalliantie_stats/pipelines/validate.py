@@ -61,9 +61,9 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
         four-factor model across its groups is tested when the CFA engine is installed.
     estimator : {"ML", "MLR", "WLSMV"}
         Estimator of the four-factor CFA per rater (MLR: robust to non-normal responses;
-        WLSMV: items as ordered categories, as lavaan's ``ordered = TRUE``). The invariance
-        sequences use MLR with FIML when WLSMV is chosen (paired ordinal invariance is not
-        available yet).
+        WLSMV: items as ordered categories, as lavaan's ``ordered = TRUE``). With WLSMV the
+        paired client–officer and wave sequences are ordinal too (Wu & Estabrook steps,
+        complete cases); invariance across ``group`` then uses MLR with FIML.
     lang : {"en", "nl"}
         Report language.
     seed : int
@@ -115,10 +115,7 @@ def validate(study: Study, *, group: str | None = None, estimator: str = "MLR",
              ("retention", lambda b: psy.retention_section(study, b, corr, seed=seed)),
              ("efa", partial(psy.efa_section, study, corr=corr))]
     chosen = str(estimator).upper()
-    # paired (rater, wave) invariance exists for continuous indicators only: with WLSMV
-    # the invariance sequences use MLR with FIML
-    steps += cfa_sections.cfa_steps(study, estimator=chosen, group=group, jobs=jobs,
-                                    invariance_estimator="MLR" if chosen == "WLSMV" else None)
+    steps += cfa_sections.cfa_steps(study, estimator=chosen, group=group, jobs=jobs)
     steps += [("reliability", partial(psy.reliability_section, study)),
               ("norms", partial(checks.norms_section, study))]
     tables, figures, sections = run_sections(steps, make_progress(progress, len(steps)))

@@ -167,7 +167,7 @@ def batched_polychoric(codes: np.ndarray, n_categories: int, correct: float = 0.
         cols = tau[:, pairs[:, 1]].reshape(b * npairs, k - 1)[is_global]
         rho[is_global] = solve_rho(props, rows, cols, np.zeros(len(sel)))[0]
     if (~is_global).any():
-        props, rows, cols, _ = compact_tables(flat[~is_global], correct)
+        props, rows, cols, _, _ = compact_tables(flat[~is_global], correct)
         rho[~is_global] = solve_rho(props, rows, cols, np.zeros(len(props)))[0]
     matrices = np.repeat(np.eye(p)[None], b, axis=0)
     rho = rho.reshape(b, npairs)

@@ -17,6 +17,7 @@ from ._bivariate_normal import bvn_cdf, bvn_pdf
 __all__ = ["compact_tables", "pair_tables", "solve_rho", "thresholds_from_codes"]
 
 _RHO_LIMIT = 1.0 - 1e-9
+_ONE_TOL = 1e-12  # a corrected cumulative margin this close to 1 counts as reaching 1
 
 
 def thresholds_from_codes(codes: np.ndarray, n_categories: int) -> np.ndarray:
@@ -52,13 +53,19 @@ def _compact_axis(tab: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     return tab, (~empty).sum(axis=1)
 
 
-def compact_tables(tables: np.ndarray, correct: float) -> tuple[np.ndarray, np.ndarray,
-                                                                 np.ndarray, np.ndarray]:
+def compact_tables(tables: np.ndarray, correct: float) -> tuple[np.ndarray, ...]:
     """psych's per-pair route (``global=FALSE``): drop empty rows/columns, then add
     ``correct`` counts to the empty cells that remain; thresholds from that table.
 
-    Returns the corrected proportions, row cuts, column cuts and the number of cells
-    that were corrected per pair. Padding rows/columns get +inf cuts and zero counts.
+    Where that correction makes a cumulative margin reach 1 (beyond 1 psych fails with
+    "lower>upper integration limits"; at 1 its result is rounding noise, see
+    :func:`_margins_valid`), the pair is left uncorrected: thresholds from its
+    own margins and the likelihood of the observed table, i.e. ``polycor::polychor``'s
+    two-step estimate.
+
+    Returns the proportions, row cuts, column cuts, whether each pair was corrected and
+    whether it fell back to the uncorrected table. Padding rows/columns get +inf cuts
+    and zero counts.
     """
     total = tables.sum(axis=(1, 2))
     props = tables / total[:, None, None]
@@ -68,12 +75,31 @@ def compact_tables(tables: np.ndarray, correct: float) -> tuple[np.ndarray, np.n
     inside = ((np.arange(k)[None, :, None] < n_rows[:, None, None])
               & (np.arange(k)[None, None, :] < n_cols[:, None, None]))
     fix = inside & (props == 0)
+    raw = props
     if correct > 0:
         props = np.where(fix, correct / total[:, None, None], props)
     n_fixed = fix.any(axis=(1, 2)).astype(int) if correct > 0 else np.zeros(len(total), int)
+    undefined = ~(_margins_valid(props.sum(axis=2), n_rows)
+                  & _margins_valid(props.sum(axis=1), n_cols))
+    props = np.where(undefined[:, None, None], raw, props)
+    n_fixed = np.where(undefined, 0, n_fixed)
     row_cuts = _cuts_from_margin(props.sum(axis=2), n_rows)
     col_cuts = _cuts_from_margin(props.sum(axis=1), n_cols)
-    return props, row_cuts, col_cuts, n_fixed
+    return props, row_cuts, col_cuts, n_fixed, undefined
+
+
+def _margins_valid(margin: np.ndarray, n_used: np.ndarray) -> np.ndarray:
+    """True where every used cumulative proportion but the last stays below 1.
+
+    psych adds ``correct / n`` to empty cells without renormalising; when that pushes a
+    cumulative margin beyond 1, ``qnorm`` gives NaN and psych stops with an error. At
+    exactly 1 psych gets an infinite threshold and its last-row/column probabilities,
+    found by subtraction, are rounding noise whose logarithm enters the likelihood; the
+    estimate is then arbitrary, so a margin within 1e-12 of 1 counts as undefined too.
+    """
+    cum = np.cumsum(margin, axis=1)[:, :-1]
+    used = np.arange(cum.shape[1])[None, :] < (n_used[:, None] - 1)
+    return np.all(~used | (cum < 1.0 - _ONE_TOL), axis=1)
 
 
 def _cuts_from_margin(margin: np.ndarray, n_used: np.ndarray) -> np.ndarray:

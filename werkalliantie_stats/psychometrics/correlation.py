@@ -286,7 +286,16 @@ def _solve_pairs(tables, tau, pairs, global_thr, correct, frame, func):
         props = tables / totals[:, None, None]
         rho, _, conv = solve_rho(props, tau[pairs[:, 0]], tau[pairs[:, 1]], start)
         return rho, 0, conv.all()
-    props, row_cuts, col_cuts, fixed = compact_tables(tables, correct)
+    props, row_cuts, col_cuts, fixed, undefined = compact_tables(tables, correct)
+    if undefined.any():
+        i, j = pairs[np.argmax(undefined)]
+        warnings.warn(f"{func}: for {int(undefined.sum())} item pair(s), e.g. "
+                      f"{frame.columns[i]!r} and {frame.columns[j]!r}, the continuity "
+                      f"correction ({correct}) of empty cells pushes a cumulative margin to 1 "
+                      f"(psych fails or returns noise there); those pairs use their "
+                      f"uncorrected table, as polycor::polychor does - consider merging rare "
+                      f"categories",
+                      EmptyCategoryWarning, stacklevel=3)
     rho, _, conv = solve_rho(props, row_cuts, col_cuts, start)
     return rho, int(fixed.sum()), conv.all()
 

@@ -27,6 +27,9 @@ PAGE_COLUMNS = {
     "reliability": ("n_obs", "alpha", "ci_lower", "ci_upper", "ordinal_alpha", "omega_total"),
     "invariance": ("npar", "chisq", "df", "pvalue", "cfi", "rmsea", "srmr", "chisq_diff",
                    "df_diff", "pvalue_diff", "delta_cfi", "delta_rmsea"),
+    "invariance_wlsmv": ("ntotal", "npar", "chisq", "df", "chisq_scaled", "pvalue_scaled",
+                         "cfi_scaled", "rmsea_scaled", "srmr", "chisq_diff", "df_diff",
+                         "pvalue_diff", "delta_cfi_scaled", "delta_rmsea_scaled"),
 }
 """Columns shown in the page for wide tables (the CSV has them all)."""
 
@@ -61,9 +64,10 @@ dl.source dt{font-weight:600}dl.source dd{margin:0 0 .4rem 0;word-break:break-al
 """
 
 
-def _page_columns(name: str) -> tuple[str, ...] | None:
-    if "invariance" in name:
-        return PAGE_COLUMNS["invariance"]
+def _page_columns(name: str, table=None) -> tuple[str, ...] | None:
+    if "invariance" in name:  # WLSMV tables: the scaled test and indices
+        ordinal = table is not None and "delta_cfi_scaled" in table.columns
+        return PAGE_COLUMNS["invariance_wlsmv" if ordinal else "invariance"]
     return PAGE_COLUMNS.get(name)
 
 
@@ -91,7 +95,7 @@ def _section(result, section, pngs: dict[str, bytes], count: _Counter, lang: str
         drop = ("rule",) if name == "claims" else ()
         parts.append(html_table(result.tables[name], count.tables,
                                 label(lang, "table", name), lang, drop=drop,
-                                keep=_page_columns(name)))
+                                keep=_page_columns(name, result.tables[name])))
     if section.key == "claims":
         parts.append(_rules(result.tables[name], lang))
     for name in section.figures:

@@ -111,3 +111,25 @@ def test_inputs_are_not_modified(bfi):
     polychoric(bfi.iloc[:300, :6])
     pearson(bfi, missing="listwise")
     pd.testing.assert_frame_equal(bfi, before)
+
+
+def test_polychoric_sparse_unequal_categories_psych_or_polycor(ref):
+    """Sparse items, unequal categories (psych's per-pair route). Where psych's continuity
+    correction leaves a cumulative margin below 1, we match psych::polychoric(global =
+    FALSE); where it exceeds 1 psych stops with an error and we match polycor::polychor
+    (uncorrected two-step); at exactly 1 psych returns rounding noise, so polycor there too.
+    Observed deviation 2e-5 (both optimisers stop near 1e-5)."""
+    from reference_io import read_reference_csv
+
+    from werkalliantie_stats.exceptions import EmptyCategoryWarning
+
+    items = read_reference_csv("psychometrics/factor/sparse_items.csv")
+    fixture = ref("sparse_polychoric.json")
+    with pytest.warns(EmptyCategoryWarning, match="polycor::polychor") as record:
+        res = polychoric(items, smooth=False)
+    assert any("continuity correction (0.5);" in str(w.message) for w in record)
+    got = res.correlation.to_numpy()[fixture["i"], fixture["j"]]
+    sources = np.array(fixture["source"])
+    assert {"psych", "polycor"} <= set(sources)
+    assert_allclose(got, fixture["rho"], atol=1e-4, rtol=0)
+    assert res.converged and not res.global_thresholds

@@ -103,15 +103,21 @@ class InvarianceResult(ResultMixin):
     fits : dict
         The :class:`CFAResult` of each step.
     estimator : str
-        ``"ML"`` or ``"MLR"`` (scaled differences, Satorra-Bentler 2001).
+        ``"ML"``, ``"MLR"`` (scaled differences, Satorra-Bentler 2001) or ``"WLSMV"``
+        (ordered items; scaled-shifted differences, Satorra 2000).
     syntax : dict
         Model text of each step when it was generated (longitudinal invariance).
+    recoded : DataFrame or None
+        Ordered items across occasions (WLSMV): the categories merged because they
+        were empty on some occasion (``item, category, empty_on, merged_into,
+        n_recoded``); None elsewhere.
     """
 
     table: pd.DataFrame
     fits: dict = field(repr=False)
     estimator: str = "ML"
     syntax: dict = field(default_factory=dict, repr=False)
+    recoded: pd.DataFrame | None = field(default=None, repr=False)
     _title = "Measurement invariance"
 
     def to_frame(self) -> pd.DataFrame:
@@ -120,11 +126,16 @@ class InvarianceResult(ResultMixin):
 
     def summary(self, digits: int = 3) -> str:
         """The comparison table as text."""
-        cols = [c for c in ["chisq", "df", "chisq_scaled", "cfi", "rmsea", "srmr", "chisq_diff",
-                            "df_diff", "pvalue_diff", "delta_cfi", "delta_rmsea"]
+        cols = [c for c in ["chisq", "df", "chisq_scaled", "cfi", "rmsea", "cfi_scaled",
+                            "rmsea_scaled", "srmr", "chisq_diff", "df_diff", "pvalue_diff",
+                            "delta_cfi", "delta_rmsea", "delta_cfi_scaled"]
                 if c in self.table.columns]
         head = f"{self._title} ({self.estimator})"
-        return "\n".join([head, "=" * len(head), format_table(self.table[cols], digits)])
+        lines = [head, "=" * len(head), format_table(self.table[cols], digits)]
+        if self.recoded is not None and len(self.recoded):
+            lines += ["", "Categories merged (empty on some occasion):",
+                      format_table(self.recoded.set_index("item"), digits)]
+        return "\n".join(lines)
 
 
 def measurement_invariance(data: pd.DataFrame, model: str, *, group: str,

@@ -29,7 +29,7 @@ __all__ = ["ORDINAL_STEPS", "ordinal_invariance_fits", "ordinal_invariance_table
 ORDINAL_STEPS = {"configural": (), "metric": ("loadings",),
                  "scalar": ("loadings", "thresholds")}
 
-_FIT_COLUMNS = ["npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled",
+_FIT_COLUMNS = ["ntotal", "npar", "chisq", "df", "pvalue", "chisq_scaled", "pvalue_scaled",
                 "chisq_scaling_factor", "chisq_shift_parameter", "cfi", "tli", "rmsea", "srmr",
                 "cfi_scaled", "tli_scaled", "rmsea_scaled", "cfi_robust", "tli_robust",
                 "rmsea_robust"]
@@ -56,7 +56,7 @@ def ordinal_invariance_fits(data: pd.DataFrame, model: str, group: str, steps: l
         fits[step] = fit_wlsmv(data, statements, ov_names, lv_names, std_lv=std_lv,
                                ci_level=first.ci_level, model_text=model, group=group,
                                group_equal=ORDINAL_STEPS[step], group_partial=group_partial,
-                               stats=first.dwls_fit.stats)
+                               stats=first.dwls_fit.stats, caller=_FUNC)
     return fits
 
 

@@ -11,7 +11,9 @@ occasions, and equality constraints across occasions build up step by step:
 * scalar: + intercepts equal; factor means free after the first;
 * strict: + residual variances equal.
 
-Identification follows measEq.syntax's default ``ID.fac = "std.lv"``.
+Identification follows measEq.syntax's default ``ID.fac = "std.lv"``. Ordered items
+(``estimator="WLSMV"``) follow Wu & Estabrook (2016) with the steps configural ->
+thresholds -> metric -> scalar (:mod:`.longitudinal_ordinal`).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import pandas as pd
 
 from werkalliantie_stats._validation import check_frame
 
-from .api import cfa
+from .api import cfa_sequence
 from .invariance import STEP_CONSTRAINTS, InvarianceResult, compare_fits
+from .invariance_ordinal import ordinal_invariance_table
+from .longitudinal_ordinal import ORDINAL_LONG_STEPS, ordinal_longitudinal_fits
 from .partable import model_variables
 from .syntax import parse_model
 
@@ -122,8 +126,7 @@ def longitudinal_syntax(model: Any, suffixes: Sequence[str], step: str,
 
 def longitudinal_invariance(data: pd.DataFrame, model: Any,
                             occasions: Mapping[str, str], *, estimator: str = "ML",
-                            steps: Sequence[str] = ("configural", "metric", "scalar",
-                                                    "strict"),
+                            steps: Sequence[str] | None = None,
                             partial: Sequence[str] = (),
                             missing: str = "listwise") -> InvarianceResult:
     """Invariance across paired raters or waves, fitted as one model on wide data.
@@ -140,20 +143,30 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
         Occasion name -> column suffix, e.g. ``{"client": "_client",
         "officer": "_officer"}`` or ``{"wave1": "_w1", "wave2": "_w2"}``. The first
         occasion is the reference (factor variance 1, mean 0).
-    estimator : {"ML", "MLR"}
-        MLR gives Satorra-Bentler (2001) scaled difference tests.
-    steps : sequence of str
-        Ordered subset of ``configural, metric, scalar, strict``.
+    estimator : {"ML", "MLR", "WLSMV"}
+        MLR gives Satorra-Bentler (2001) scaled difference tests. WLSMV treats every item
+        as ordered (delta parameterisation, complete cases only), as semTools'
+        ``measEq.syntax(ordered = ..., parameterization = "delta", ID.fac = "std.lv",
+        ID.cat = "Wu.Estabrook.2016")`` with lavaan's WLSMV; neighbouring steps are
+        compared with lavaan's ``lavTestLRT`` default for DWLS (Satorra 2000,
+        scaled-shifted).
+    steps : sequence of str, optional
+        Ordered subset of ``configural, metric, scalar, strict`` (default all); with
+        WLSMV of ``configural, thresholds, metric, scalar`` (default all): thresholds
+        equal, + loadings equal, + intercepts equal (Wu & Estabrook 2016).
     partial : sequence of str
-        Base-name parameters left free across occasions in the constrained steps.
+        Base-name parameters left free across occasions in the constrained steps
+        (``"com=~com2"``, ``"com2~1"``, ``"com2~~com2"``; WLSMV also ``"com2|t1"``).
     missing : {"listwise", "fiml"}
-        As in :func:`cfa`.
+        As in :func:`cfa` (WLSMV: listwise only).
 
     Returns
     -------
     InvarianceResult
         ``table`` as in :func:`measurement_invariance`; ``syntax`` holds each step's
-        model text.
+        model text; with WLSMV ``recoded`` lists the categories merged because they were
+        empty on some occasion (:func:`merge_empty_categories`, with an
+        :class:`~werkalliantie_stats.exceptions.EmptyCategoryWarning`).
 
     Notes
     -----
@@ -161,7 +174,18 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
     ``Cov(eps_t, eps_s)`` diagonal (same item, different occasions) and all factors
     correlated. Steps constrain ``Lambda_t = Lambda``, then ``nu_t = nu``, then
     ``diag Theta_t = diag Theta`` (Meredith 1993); nested steps are compared by
-    chi-square difference tests.
+    chi-square difference tests. Ordered items: latent responses
+    ``y*_t = nu_t + Lambda_t eta_t + eps_t`` with ``x_t = k`` when
+    ``tau_{t,k} < y*_t <= tau_{t,k+1}`` and scale ``delta_t = 1/sd(y*_t)``; the first
+    occasion has ``nu = 0, delta = 1``; equal thresholds free ``nu`` (one equal
+    threshold) and ``delta`` (two) in later occasions; equal intercepts fix ``nu = 0``
+    again and free the factor means.
+
+    For waves pass ``study.paired_items(pair="wave", rater=...)`` and
+    ``{"wave1": "_w1", "wave2": "_w2"}``. The ML/MLR steps share one summary of the
+    data (patterns, EM moments, h1 information, baseline) and each starts from the
+    previous step's estimates; under FIML the robust CFI/TLI/RMSEA are lavaan's
+    FIML-corrected ones (see :func:`cfa`).
 
     References
     ----------
@@ -169,6 +193,9 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
        longitudinal structural equation models. Child Development Perspectives, 4,
        10-18.
     2. Jorgensen, T. D., et al. (2022). semTools: measEq.syntax. R package 0.5-6.
+    3. Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis
+       models of different levels of invariance for ordered categorical outcomes.
+       Psychometrika, 81, 1014-1045.
 
     Examples
     --------
@@ -184,6 +211,15 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
     >>> # In R: semTools::measEq.syntax(model, data, longFacNames = list(f = c("f_c", "f_o")))
     >>> int(res.table.loc["metric", "df_diff"])
     2
+    >>> codes = pd.DataFrame({c: np.digitize(v, [-0.6, 0.0, 0.6]) + 1
+    ...                       for c, v in cols.items()})
+    >>> ordinal = longitudinal_invariance(codes, "f =~ x1 + x2 + x3",
+    ...                                   {"client": "_c", "officer": "_o"},
+    ...                                   estimator="WLSMV")
+    >>> # In R: measEq.syntax(..., ordered = names(codes), parameterization = "delta",
+    >>> #   ID.cat = "Wu.Estabrook.2016", long.equal = c("thresholds", "loadings", ...))
+    >>> ordinal.table["df_diff"].tolist()[1:]
+    [3.0, 2.0, 2.0]
     """
     check_frame(data, "longitudinal_invariance")
     if not isinstance(occasions, Mapping) or len(occasions) < 2:
@@ -192,9 +228,26 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
     suffixes = [str(s) for s in occasions.values()]
     if len(set(suffixes)) != len(suffixes):
         raise ValueError(f"longitudinal_invariance: `occasions` has repeated suffixes: {suffixes}")
+    if str(estimator).upper() == "WLSMV":
+        return _ordinal(data, model, occasions, steps, partial, missing)
+    steps = tuple(STEP_CONSTRAINTS) if steps is None else steps
     if list(steps) != [s for s in STEP_CONSTRAINTS if s in steps] or not steps:
         raise ValueError(f"longitudinal_invariance: `steps` must be an ordered subset of "
                          f"{list(STEP_CONSTRAINTS)}, got {list(steps)!r}")
     syntax = {s: longitudinal_syntax(model, suffixes, s, partial) for s in steps}
-    fits = {s: cfa(data, text, estimator=estimator, missing=missing) for s, text in syntax.items()}
+    fits = cfa_sequence(data, syntax, estimator=estimator, missing=missing,
+                        func="longitudinal_invariance")
     return InvarianceResult(compare_fits(fits), fits, fits[steps[0]].estimator, syntax)
+
+
+def _ordinal(data: pd.DataFrame, model: Any, occasions: Mapping[str, str],
+             steps: Sequence[str] | None, partial: Sequence[str],
+             missing: str) -> InvarianceResult:
+    if str(missing).lower() != "listwise":
+        raise ValueError(f"longitudinal_invariance: estimator='WLSMV' uses complete cases "
+                         f"(listwise deletion, as lavaan's default for ordered data), got "
+                         f"missing={missing!r}")
+    chosen = tuple(ORDINAL_LONG_STEPS) if steps is None else tuple(steps)
+    fits, syntax, recoded = ordinal_longitudinal_fits(data, _factor_items(model), occasions,
+                                                      chosen, partial)
+    return InvarianceResult(ordinal_invariance_table(fits), fits, "WLSMV", syntax, recoded)

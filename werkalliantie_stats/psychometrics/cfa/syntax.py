@@ -1,11 +1,15 @@
 """Model text -> statements (lavaan-style syntax).
 
 A model is a sequence of statements ``lhs op rhs1 + rhs2 + ...``. Supported
-operators: ``=~`` (is measured by), ``~~`` (covariance), ``~1`` (intercept/mean).
+operators: ``=~`` (is measured by), ``~~`` (covariance), ``~1`` (intercept/mean),
+``|`` (thresholds of an ordered item, ``x | t1 + t2``) and ``~*~`` (scale factor of an
+ordered item, ``x ~*~ x``).
 Each right-hand term may carry modifiers joined by ``*``: a number (fixed value),
 ``NA`` (free), a label, ``start(v)`` (starting value), or a per-group vector
 ``c(...)`` of any of these. ``#`` and ``!`` start comments; a statement continues on
-the next line when the line ends with an operator or ``+``, as in lavaan.
+the next line when the line ends with an operator or ``+``, as in lavaan. A term
+repeated within one statement has its modifiers merged, as lavaan does with
+``f =~ NA*x1 + a*x1`` (the form semTools' ``measEq.syntax`` writes).
 Errors are :class:`~werkalliantie_stats.exceptions.ModelSyntaxError` pointing at the
 line and position with a caret.
 """
@@ -19,7 +23,7 @@ from werkalliantie_stats.exceptions import ModelSyntaxError
 
 __all__ = ["Modifier", "Statement", "Term", "parse_model"]
 
-_OPERATORS = ("=~", "~~", "~1", "|", "~")
+_OPERATORS = ("=~", "~*~", "~~", "~1", "|", "~")
 _NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
@@ -141,16 +145,29 @@ def _find_operator(text: str) -> tuple[str, int]:
     return "", -1
 
 
+def _merge_terms(terms: list[Term]) -> tuple[Term, ...]:
+    """Join repeated terms of one statement (``NA*x + a*x``) into one, modifiers in order."""
+    merged: dict[str, Term] = {}
+    for term in terms:
+        before = merged.get(term.name)
+        merged[term.name] = term if before is None else Term(
+            term.name, before.modifiers + term.modifiers)
+    return tuple(merged.values())
+
+
 def _intercept_statement(lhs: str, rhs: str, start: int, lines: list[str],
                          at: tuple[int, int]) -> Statement:
-    parts = [p for p, _ in _split_top(rhs, "*")]
-    if parts[-1].strip() != "1":
-        raise _error("regressions ('~') are not part of a CFA model; use '~~' for a "
-                     "covariance or 'x ~ 1' for an intercept", lines, *at)
-    try:
-        modifiers = tuple(_parse_modifier(p) for p in parts[:-1])
-    except ValueError as exc:
-        raise _error(f"cannot read {str(exc).strip()!r} in intercept", lines, *at) from None
+    modifiers: tuple = ()
+    for piece, _ in _split_top(rhs, "+"):
+        parts = [p for p, _ in _split_top(piece, "*")]
+        if parts[-1].strip() != "1":
+            raise _error("regressions ('~') are not part of a CFA model; use '~~' for a "
+                         "covariance or 'x ~ 1' for an intercept", lines, *at)
+        try:
+            modifiers += tuple(_parse_modifier(p) for p in parts[:-1])
+        except ValueError as exc:
+            raise _error(f"cannot read {str(exc).strip()!r} in intercept", lines,
+                         *at) from None
     return Statement(lhs, "~1", (Term("", modifiers),), start)
 
 
@@ -161,7 +178,7 @@ def _parse_statement(text: str, start: int, origin: list, lines: list[str]) -> S
     op, at = _find_operator(text)
     if not op:
         first = len(text) - len(text.lstrip())
-        raise _error("no operator (=~, ~~, ~1) found in statement", lines, *where(first))
+        raise _error("no operator (=~, ~~, ~1, |, ~*~) found in statement", lines, *where(first))
     lhs = text[:at].strip()
     if not _NAME.match(lhs):
         raise _error(f"invalid left-hand side {lhs!r}", lines, *where(0))
@@ -182,7 +199,10 @@ def _parse_statement(text: str, start: int, origin: list, lines: list[str]) -> S
     intercept = [t for t in terms if t.name == "1"]
     if intercept and op == "~~":
         raise _error("'1' is not a variable", lines, *where(at))
-    return Statement(lhs, op, tuple(terms), start)
+    if op == "~*~" and any(t.name != lhs for t in terms):
+        raise _error(f"a scale factor is written '{lhs} ~*~ {lhs}' (same variable on both "
+                     "sides)", lines, *where(at))
+    return Statement(lhs, op, _merge_terms(terms), start)
 
 
 def parse_model(model: str) -> list[Statement]:

@@ -30,7 +30,7 @@ from .engine import FitState
 from .matrices import MatrixModel
 from .ordinal import OrdinalSampleStats, _pairs, ordinal_sample_statistics
 from .ordinal_groups import scaled_delta_derivatives, scaled_delta_implied
-from .partable import ModelSpec, _number_free, build_partable
+from .partable import ModelSpec, _number_free, _slot, build_partable
 from .results import CFAResult
 from .standardize import r_squared, standardized_values
 from .syntax import Statement
@@ -41,20 +41,50 @@ _MATRIX_OPS = ("=~", "~~", "~1")
 ORDINAL_GROUP_EQUAL = ("loadings", "thresholds", "lv.variances", "lv.covariances", "means")
 
 
+_ORDINAL_OPS = ("|", "~*~")
+
+
 def _check_statements(statements: Sequence[Statement], ov_names: list[str]) -> None:
     for s in statements:
-        if s.op == "|":
-            raise ModelSyntaxError(f"line {s.line}: threshold lines ('{s.lhs} | t1 + ...') "
-                                   "are added automatically by estimator='WLSMV' (all "
-                                   "thresholds free); remove this line")
+        if s.op in _ORDINAL_OPS and s.lhs not in ov_names:
+            raise ModelSyntaxError(f"line {s.line}: {s.lhs!r} in '{s.lhs} {s.op} ...' is not "
+                                   "an indicator of the model; thresholds and scale factors "
+                                   "belong to ordered items")
         if s.op == "~~" and s.lhs in ov_names and any(t.name == s.lhs for t in s.terms):
             raise ModelSyntaxError(f"line {s.line}: the residual variance of ordered item "
                                    f"{s.lhs!r} is not a parameter in the delta "
-                                   "parameterisation (it is 1 - its common variance); "
-                                   "remove this line")
-        if s.op == "~1" and s.lhs in ov_names:
-            raise ModelSyntaxError(f"line {s.line}: the intercept of ordered item {s.lhs!r} "
-                                   "is fixed at 0 (its thresholds are free); remove this line")
+                                   "parameterisation (it is 1/delta^2 minus its common "
+                                   f"variance); remove this line or free its scale factor "
+                                   f"('{s.lhs} ~*~ NA*{s.lhs}')")
+
+
+def _threshold_number(statement: Statement, name: str, counts: dict[str, int]) -> int:
+    k = int(name[1:]) if name[:1] == "t" and name[1:].isdigit() else 0
+    if not 1 <= k <= counts[statement.lhs]:
+        raise ModelSyntaxError(
+            f"line {statement.line}: threshold {name!r} of {statement.lhs!r} does not exist: "
+            f"the item has {counts[statement.lhs] + 1} observed categories, so thresholds "
+            f"t1..t{counts[statement.lhs]}")
+    return k
+
+
+def _user_ordinal_rows(statements: Sequence[Statement], counts: dict[str, int], group: int,
+                       ngroups: int) -> dict[tuple[str, str, str], dict]:
+    """The user's threshold (``x | a*t1``) and scale (``x ~*~ NA*x``) rows of a group."""
+    out = {}
+    for s in statements:
+        if s.op not in _ORDINAL_OPS:
+            continue
+        for term in s.terms:
+            if s.op == "|":
+                _threshold_number(s, term.name, counts)
+            slot = _slot(term.modifiers, group - 1, ngroups, s)
+            fixed = slot["fixed"]
+            row = {"user": 1, "free": int(fixed is None),
+                   "ustart": math.nan if fixed is None else fixed, "start": slot["start"]}
+            out[(s.lhs, s.op, term.name)] = row | ({"label": slot["label"]} if slot["label"]
+                                                   else {})
+    return out
 
 
 def ordinal_partable(statements: Sequence[Statement], ov_names: list[str],
@@ -89,7 +119,10 @@ def ordinal_partable(statements: Sequence[Statement], ov_names: list[str],
     -----
     Delta parameterisation: ``y*`` has unit variance, so ``Theta_ii = 1 - (Lambda Psi
     Lambda')_ii`` (fixed rows, filled in after the fit), intercepts 0, scales
-    ``x ~*~ x`` 1 and one free threshold ``x | t<k>`` per category boundary. Free
+    ``x ~*~ x`` 1 and one free threshold ``x | t<k>`` per category boundary. Threshold,
+    scale and intercept lines the model gives (``x | a*t1``, ``x ~*~ NA*x``,
+    ``x ~ NA*1``) replace these defaults, as in semTools' ``measEq.syntax`` output; then
+    ``Theta_ii = 1/delta_i^2 - (Lambda Psi Lambda')_ii``. Free
     parameters are numbered in row order (loadings, thresholds, factor (co)variances).
     With groups and equal thresholds the scales and the factor means are free in groups
     2..G (Millsap & Yun-Tein 2004; lavaan's default).
@@ -122,16 +155,19 @@ def ordinal_partable(statements: Sequence[Statement], ov_names: list[str],
     spec = ModelSpec(ngroups=ngroups, std_lv=std_lv, meanstructure=True,
                      group_equal=tuple(e for e in equal if e != "thresholds"),
                      group_partial=tuple(e for e in group_partial if "|" not in e))
-    base = build_partable(statements, spec).drop(columns=["id", "plabel"])
+    matrix_statements = [s for s in statements if s.op not in _ORDINAL_OPS]
+    base = build_partable(matrix_statements, spec).drop(columns=["id", "plabel"])
     ov = base["lhs"].isin(ov_names)
+    default = base["user"] == 0
     resid = ov & (base["op"] == "~~") & (base["lhs"] == base["rhs"])
     base.loc[resid, ["free", "ustart"]] = [0, math.nan]
-    base.loc[ov & (base["op"] == "~1"), ["free", "ustart"]] = [0, 0.0]
+    base.loc[ov & (base["op"] == "~1") & default, ["free", "ustart"]] = [0, 0.0]
     same = "thresholds" in equal
-    lv_means = ~ov & (base["op"] == "~1") & (base["group"] > 1)
+    lv_means = ~ov & (base["op"] == "~1") & (base["group"] > 1) & default
     base.loc[lv_means, "free"] = int(same and "means" not in equal)
     base.loc[lv_means, "ustart"] = math.nan if same and "means" not in equal else 0.0
-    blocks = [_group_block(base[base["group"] == g], ov_names, counts, g, same, th_partial)
+    blocks = [_group_block(base[base["group"] == g], ov_names, counts, g, same, th_partial,
+                           _user_ordinal_rows(statements, counts, g, ngroups))
               for g in range(1, ngroups + 1)]
     table = pd.concat(blocks, ignore_index=True)
     table["free"] = (table["free"] > 0).astype(int)
@@ -141,19 +177,26 @@ def ordinal_partable(statements: Sequence[Statement], ov_names: list[str],
 
 
 def _group_block(base: pd.DataFrame, ov_names: list[str], counts: dict[str, int], group: int,
-                 same: bool, partial: set[str]) -> pd.DataFrame:
-    """One group's rows in lavaan's order: user, thresholds, (co)variances, scales, means."""
+                 same: bool, partial: set[str], user_rows: dict | None = None) -> pd.DataFrame:
+    """One group's rows in lavaan's order: user, thresholds, (co)variances, scales, means.
+
+    Thresholds and scales the user wrote (``user_rows``) replace the defaults in place."""
     def label(v, k):
         return f".{v}|t{k}." if same and f"{v}|t{k}" not in partial else ""
 
-    thresholds = pd.DataFrame(
-        [{"lhs": v, "op": "|", "rhs": f"t{k}", "user": 0, "group": group, "free": 1,
-          "ustart": math.nan, "label": label(v, k), "start": math.nan}
-         for v in ov_names for k in range(1, counts[v] + 1)])
+    mine = user_rows or {}
+
+    def rows(records: list[dict]) -> pd.DataFrame:
+        return pd.DataFrame([r | mine.get((r["lhs"], r["op"], r["rhs"]), {}) for r in records])
+
+    thresholds = rows([{"lhs": v, "op": "|", "rhs": f"t{k}", "user": 0, "group": group,
+                        "free": 1, "ustart": math.nan, "label": label(v, k),
+                        "start": math.nan}
+                       for v in ov_names for k in range(1, counts[v] + 1)])
     free_scale = int(same and group > 1)
-    scales = pd.DataFrame([{"lhs": v, "op": "~*~", "rhs": v, "user": 0, "group": group,
-                            "free": free_scale, "ustart": math.nan if free_scale else 1.0,
-                            "label": "", "start": math.nan} for v in ov_names])
+    scales = rows([{"lhs": v, "op": "~*~", "rhs": v, "user": 0, "group": group,
+                    "free": free_scale, "ustart": math.nan if free_scale else 1.0,
+                    "label": "", "start": math.nan} for v in ov_names])
     user = base["user"] == 1
     means = base["op"] == "~1"
     return pd.concat([base[user], thresholds, base[~user & ~means], scales, base[~user & means]])
@@ -383,7 +426,8 @@ def _estimates(table: pd.DataFrame, mm: MatrixModel, rows: np.ndarray, x: np.nda
 def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: list[str],
               lv_names: list[str], *, std_lv: bool, ci_level: float, model_text: str,
               group: str | None = None, group_equal: Sequence[str] = (),
-              group_partial: Sequence[str] = (), stats=None) -> CFAResult:
+              group_partial: Sequence[str] = (), stats=None,
+              caller: str = "cfa") -> CFAResult:
     """WLSMV fit of ordered items: what ``cfa(estimator="WLSMV")`` runs.
 
     Parameters
@@ -407,6 +451,8 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     stats : OrdinalSampleStats or GroupedOrdinalSampleStats, optional
         Sample statistics already computed from the same rows (nested models of one data
         set share them); default computed here.
+    caller : str
+        The public function named in warnings (``"cfa"``, ``"measurement_invariance"``).
 
     Returns
     -------
@@ -448,7 +494,7 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     table = ordinal_partable(statements, ov_names, counts, std_lv, len(groups), group_equal,
                              group_partial)
     model = PartableOrdinalModel(table, ov_names, lv_names)
-    fit = fit_dwls(stats, model, start=model.start(stats))
+    fit = fit_dwls(stats, model, start=model.start(stats), caller=caller)
     final = _final_table(model, fit.theta)
     rows = model.matrix_rows
     mm = MatrixModel(final[rows], ov_names, lv_names)
