@@ -6,7 +6,14 @@ dyads (``simulate_tables``, re-keyed, complete rows), four factors of five items
 as continuous as lavaan does without ``ordered``; the FIML row keeps the missing cells
 (lavaan ``missing = "ml"``). One WLSMV row times ``cfa(estimator="WLSMV")`` on seeded
 Likert codes; the building-block WLSMV runs and ordinal invariance are in
-bench_cfa_ordinal.py.
+bench_cfa_ordinal.py. The bootstrap row fits the client model and refits it on 200
+nonparametric resamples (ours: ``bootstrap_cfa``, all draws at once; lavaan:
+``bootstrapLavaan(fit, R = 200)``), the fit included on both sides. The paired row runs
+the four-step client/officer invariance of the
+bundled synthetic study (``Study.paired_items(pair="rater")``, 267 dyads x 40 items, missing
+cells kept) with MLR and FIML, as ``measEq.syntax(longFacNames=)`` + ``cfa(estimator =
+"MLR", missing = "ml")`` x 4 in R (R's time includes measEq.syntax, ours
+longitudinal_syntax).
 """
 
 from __future__ import annotations
@@ -31,6 +38,17 @@ STEPS = ("configural", "metric", "scalar")
 
 def _r_model(p: int = 20) -> str:
     return factor_model(p).replace("\n", "; ")
+
+
+def _bootstrap_case(client, model: str, r_model: str) -> Case:
+    import werkalliantie_stats as ws
+    from werkalliantie_stats.psychometrics.cfa import bootstrap_cfa
+
+    return Case(AREA, f"CFA bootstrap, 200 draws ML, 4 factors, {len(client)} x 20",
+                lambda: bootstrap_cfa(ws.cfa(client, model), 200, seed=1), client,
+                [Peer("R lavaan::bootstrapLavaan(R = 200)",
+                      r=f"bootstrapLavaan(cfa('{r_model}', data = d), R = 200)",
+                      r_packages=("lavaan",))], len(client), 20)
 
 
 def cases(quick: bool = False) -> list[Case]:
@@ -68,7 +86,31 @@ def cases(quick: bool = False) -> list[Case]:
              lambda: ws.measurement_invariance(both, model, group="rater", steps=STEPS), both,
              [Peer("R lavaan::cfa x 3 (group.equal)", r=inv_r, r_packages=lavaan)],
              len(both), 20),
+        _bootstrap_case(client, model, r_model),
+        _paired_fiml_case(),
     ]
+
+
+def _paired_fiml_case() -> Case:
+    import werkalliantie_stats as ws
+
+    study = ws.load_synthetic()
+    wide = study.paired_items(pair="rater", wave=1).reset_index(drop=True)
+    occasions = {"client": "_client", "officer": "_officer"}
+    subscales = list(study.instrument.subscales)
+    r_model = "; ".join(ws.instrument_model(study.instrument, sfx).replace("\n", "; ")
+                        for sfx in occasions.values())
+    long_names = ", ".join(f"{s} = c('{s}_client', '{s}_officer')" for s in subscales)
+    r = (f"for (eq in list('', 'loadings', c('loadings', 'intercepts'), "
+         f"c('loadings', 'intercepts', 'residuals'))) cfa(as.character(measEq.syntax("
+         f"'{r_model}', data = d, longFacNames = list({long_names}), long.equal = eq)), "
+         f"data = d, estimator = 'MLR', missing = 'ml')")
+    return Case(AREA, f"paired invariance client vs officer, 4 steps MLR + FIML, "
+                      f"{len(wide)} x {wide.shape[1]}",
+                lambda: ws.longitudinal_invariance(wide, study.instrument, occasions,
+                                                   estimator="MLR", missing="fiml"), wide,
+                [Peer("R semTools::measEq.syntax + lavaan::cfa x 4 (MLR, missing = 'ml')", r=r,
+                      r_packages=("lavaan", "semTools"))], len(wide), wide.shape[1])
 
 
 def scaling_cases(n: int, p: int, quick: bool = False) -> list[Case]:

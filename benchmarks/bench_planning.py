@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from reference_io import read_reference_csv  # noqa: E402
 
 from werkalliantie_stats.planning import analyses, power  # noqa: E402
+from werkalliantie_stats.planning import cfa_analyses as measurement  # noqa: E402
 
 FITS = {"dropout": analyses._dropout, "risk": analyses._risk,
         "rearrest_cs": analyses._rearrest_cs, "rearrest_fg": analyses._rearrest_fg}
@@ -52,6 +54,28 @@ fit <- list(
 d <- frames[frames$rep == 0, ]
 for (name in names(fit)) {
   times <- replicate(%d, system.time(fit[[name]](d))[["elapsed"]])
+  cat(name, median(times), "\n")
+}
+"""
+
+
+R_MEASUREMENT = r"""
+suppressPackageStartupMessages(library(lavaan))
+long <- read.csv("%s")
+model <- "%s"
+items <- setdiff(names(long), "rater")
+client <- long[long$rater == "client", items]
+fits <- list(
+  cfa_fit = function() cfa(model, client, ordered = TRUE, estimator = "WLSMV"),
+  invariance = function() {
+    cf <- cfa(model, long, group = "rater", ordered = TRUE, estimator = "WLSMV")
+    me <- cfa(model, long, group = "rater", ordered = TRUE, estimator = "WLSMV",
+              group.equal = "loadings")
+    sc <- cfa(model, long, group = "rater", ordered = TRUE, estimator = "WLSMV",
+              group.equal = c("loadings", "thresholds"))
+    lavTestLRT(cf, me, sc)})
+for (name in names(fits)) {
+  times <- replicate(%d, system.time(fits[[name]]())[["elapsed"]])
   cat(name, median(times), "\n")
 }
 """
@@ -84,10 +108,40 @@ def fits_r(repeat: int) -> dict[str, float] | None:
     return {line.split()[0]: float(line.split()[1]) for line in out.strip().splitlines()}
 
 
+def _measurement_data():
+    """Wave-1 items (client and officer, merged categories) of one study of 267 dyads."""
+    from werkalliantie_stats.simulate import simulate_tables
+
+    quest = simulate_tables(267, seed=1)[0]
+    long = pd.concat([measurement._wave1_items(quest, r).assign(rater=r)
+                      for r in measurement.CFA_RATERS], ignore_index=True)
+    instrument, model = measurement._instrument_and_model()
+    data, _ = measurement.merge_unshared_categories(long, list(instrument.item_ids), "rater")
+    return quest, data, model
+
+
+def measurement_fits(repeat: int) -> tuple[dict[str, float], dict[str, float] | None]:
+    """One replication's CFA fit (client) and 3-step invariance: ours vs lavaan."""
+    quest, data, model = _measurement_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = {"cfa_fit": _median(lambda: measurement.cfa_fit_rows(quest, "client"), repeat),
+                "invariance": _median(lambda: measurement.invariance_rows(quest), repeat)}
+    if shutil.which("Rscript") is None:
+        return ours, None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.csv"
+        data.to_csv(path, index=False)
+        script = R_MEASUREMENT % (path, model.replace("\n", "; "), repeat)
+        out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
+                             check=True).stdout
+    return ours, {line.split()[0]: float(line.split()[1]) for line in out.strip().splitlines()}
+
+
 def per_replication(reps: int) -> dict[str, float]:
     """Seconds per replication (simulate + score + fit) at n = 267, one process."""
     out = {}
-    for outcome in ("dropout", "rearrest", "risk", "reliability"):
+    for outcome in ("dropout", "rearrest", "risk", "reliability", "cfa_fit", "invariance"):
         start = time.perf_counter()
         power(outcome, n_dyads=[267], reps=reps, seed=1, progress=False, recalibrate=False)
         out[outcome] = (time.perf_counter() - start) / reps
@@ -118,11 +172,18 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")  # as `werkalliantie power` does
     rows = []
     ours, peer = fits_ours(args.repeat), fits_r(args.repeat)
     for name, t in ours.items():
         p = peer.get(name) if peer else None
         rows.append((f"fit {name} (n=150, 1 replication)", t, p))
+    m_ours, m_peer = measurement_fits(max(3, args.repeat // 3))
+    for name, t in m_ours.items():
+        p = m_peer.get(name) if m_peer else None
+        rows.append((f"fit {name} WLSMV (n=267, 1 replication)", t, p))
     for name, t in per_replication(max(4, args.reps // 2)).items():
         rows.append((f"replication {name} (n=267): {1 / t:.1f} reps/s", t, None))
     walls = backends(args.reps)
@@ -139,8 +200,12 @@ def main() -> None:
         print(f"{op:<58} | {t:15.4f} | {ps} | {ratio}")
     if peer is None:
         print("(Rscript not found: R timings skipped)")
+    print("BLAS limited to one thread in this process (as the CLI does); loky workers get "
+          "one thread each from joblib.")
     print("peer: R's glm+vcovCL / coxph(cluster=) / finegray+coxph timed with system.time; "
-          "for backend rows the peer column is the comparison run.")
+          "lavaan 0.6 cfa(ordered = TRUE, estimator = 'WLSMV') and the configural/metric/"
+          "scalar fits + lavTestLRT for the measurement rows (ours includes building the "
+          "item matrices); for backend rows the peer column is the comparison run.")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ from .psychometrics import (
     reliability_table,
     split_half,
 )
+from .psychometrics.cfa import bootstrap_cfa, merge_empty_categories
 from .scoring import alliance_quality, score_subscales
 from .simulate import SimulationParameters, simulate_study
 from .study import Study, load_synthetic, read_study
@@ -71,6 +72,7 @@ __all__ = [
     "alliance_quality",
     "auc",
     "bartlett_sphericity",
+    "bootstrap_cfa",
     "calibration",
     "cause_specific_cox",
     "cfa",
@@ -98,6 +100,7 @@ __all__ = [
     "lr_test",
     "map_test",
     "measurement_invariance",
+    "merge_empty_categories",
     "omega",
     "ordinal_logistic",
     "outcome_frame",

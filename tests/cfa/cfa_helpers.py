@@ -25,6 +25,9 @@ ROBUST_FIT_KEYS = ["chisq_scaled", "df_scaled", "pvalue_scaled", "chisq_scaling_
                    "tli_robust", "rmsea_scaled", "rmsea_robust", "rmsea_ci_lower_robust",
                    "rmsea_ci_upper_robust", "rmsea_pvalue_robust"]
 
+FIML_ROBUST_KEYS = ["cfi_robust", "tli_robust", "rmsea_robust", "rmsea_ci_lower_robust",
+                    "rmsea_ci_upper_robust", "rmsea_pvalue_robust"]
+
 
 def load_hs() -> pd.DataFrame:
     return read_reference_csv("data/holzinger_swineford.csv")

@@ -77,8 +77,14 @@ def test_summary_reads_like_lavaan(hs, hs_fit):
 
 def test_summary_with_fiml_and_mlr(hs_mcar):
     text = cfa(hs_mcar, HS_MODEL, missing="fiml", estimator="MLR").summary()
-    assert "Scaling correction factor" in text and "Robust RMSEA" not in text
-    assert "Intercepts:" in text
+    assert "Scaling correction factor" in text and "Intercepts:" in text
+    # lavaan: summary(fit, fit.measures = TRUE) prints the FIML-corrected robust indices
+    lines = {line[:44].strip(): line[44:].split() for line in text.splitlines()}
+    assert lines["Robust Comparative Fit Index (CFI)"] == ["0.930"]
+    assert lines["Robust RMSEA"] == ["0.094"]
+    plain = cfa(hs_mcar, HS_MODEL, missing="fiml").summary()
+    lines = {line[:44].strip(): line[44:].split() for line in plain.splitlines()}
+    assert lines["Robust Tucker-Lewis Index (TLI)"] == ["0.892"]
 
 
 def test_to_frame_is_estimates(hs_fit):
@@ -101,3 +107,20 @@ def test_multi_group_factor_scores_have_group_column(hs):
     scores = res.factor_scores()
     assert scores["group"].tolist()[:1] == ["Pasteur"] and len(scores) == 301
     assert list(res.composite_reliability().columns) == [1, 2]
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("school_equal_loadings", {"group": "school", "group_equal": ("loadings",)}),
+    ("orthogonal", {}),
+])
+def test_modification_indices_test_freed_fixed_rows_as_lavaan(hs, name, kwargs):
+    """lavaan frees fixed rows too: with equal loadings the marker loadings of each group
+    are testable; a user-fixed factor covariance (visual ~~ 0*speed) is tested
+    (tests/reference/cfa/make_modindices_ml_fixtures.R)."""
+    ref = reference("modindices_ml.json")[name]
+    ours = cfa(hs, ref["model"], **kwargs).modification_indices()
+    theirs = pd.DataFrame(ref["modindices"])
+    keys = ["lhs", "op", "rhs"] + (["group"] if "group" in theirs else [])
+    assert ours[keys].values.tolist() == theirs[keys].values.tolist()
+    for col in ("mi", "epc", "sepc_lv", "sepc_all"):
+        np.testing.assert_allclose(ours[col], theirs[col], rtol=1e-4, atol=1e-4)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from cfa_helpers import (
     BRIEF_FIT_KEYS,
+    FIML_ROBUST_KEYS,
     HS_MODEL,
     ROBUST_FIT_KEYS,
     assert_estimates_match,
@@ -80,22 +81,21 @@ def test_fiml_matches_lavaan(hs_mcar):
     ref = reference("hs_fiml.json")
     res = cfa(hs_mcar, HS_MODEL, missing="fiml")
     assert res.n_obs == (301,)
-    assert_fit_matches(res.fit_measures, ref["fit_measures"], BRIEF_FIT_KEYS)
+    assert_fit_matches(res.fit_measures, ref["fit_measures"],
+                       BRIEF_FIT_KEYS + FIML_ROBUST_KEYS)
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=1e-5)
 
 
 def test_fiml_mlr_matches_lavaan(hs_mcar):
-    """Robust SEs and the Yuan-Bentler scaled test with FIML (A1, B1 at the EM moments).
-
-    lavaan's FIML-corrected robust CFI/RMSEA are not computed (and not reported).
-    """
+    """Robust SEs and the Yuan-Bentler scaled test with FIML (A1, B1 at the EM moments);
+    robust CFI/TLI/RMSEA from lavaan's FIML-corrected T3 and c3 ("V3")."""
     ref = reference("hs_fiml_mlr.json")
     res = cfa(hs_mcar, HS_MODEL, missing="fiml", estimator="MLR")
     assert_estimates_match(res.estimates, ref, est_tol=2e-5, se_tol=1e-5)
     scaled = ["chisq_scaled", "chisq_scaling_factor", "pvalue_scaled", "baseline_chisq_scaled",
               "cfi_scaled", "tli_scaled", "rmsea_scaled"]
-    assert_fit_matches(res.fit_measures, ref["fit_measures"], BRIEF_FIT_KEYS + scaled)
-    assert "cfi_robust" not in res.fit_measures.index
+    assert_fit_matches(res.fit_measures, ref["fit_measures"],
+                       BRIEF_FIT_KEYS + scaled + FIML_ROBUST_KEYS)
 
 
 def test_listwise_drops_incomplete_rows(hs_mcar):
@@ -103,3 +103,15 @@ def test_listwise_drops_incomplete_rows(hs_mcar):
     complete = int(hs_mcar[[f"x{i}" for i in range(1, 10)]].notna().all(axis=1).sum())
     assert res.n_obs == (complete,)
     assert np.isfinite(res.fit_measures["chisq"])
+
+
+@pytest.mark.parametrize("case, estimator", [("ml", "ML"), ("mlr", "MLR")])
+def test_fiml_by_school_matches_lavaan(hs_mcar, case, estimator):
+    """lavaan: cfa(HS.model, hs_mcar, group = "school", missing = "ml"[, estimator = "MLR"]):
+    the robust indices weight each group's h1 information by n_g / N."""
+    ref = reference("hs_fiml_school.json")[case]
+    res = cfa(hs_mcar, HS_MODEL, group="school", missing="fiml", estimator=estimator)
+    scaled = ["chisq_scaled", "chisq_scaling_factor", "baseline_chisq_scaled", "cfi_scaled"]
+    keys = BRIEF_FIT_KEYS + FIML_ROBUST_KEYS + (scaled if estimator == "MLR" else [])
+    assert_fit_matches(res.fit_measures, ref["fit_measures"], keys)
+    assert_estimates_match(res.estimates, ref, est_tol=1e-4, se_tol=1e-4)

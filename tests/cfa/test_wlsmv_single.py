@@ -196,11 +196,15 @@ def test_free_threshold_shift_and_scale_are_identified_by_fixed_thresholds():
                                                      - est[("a", "|", "t1")], abs=1e-6)
 
 
-def test_methods_not_defined_for_wlsmv_raise():
-    res = cfa(_small(), "f =~ a + b + c + d", estimator="WLSMV")
-    for method in (res.modification_indices, res.factor_scores, res.composite_reliability):
-        with pytest.raises(ValueError, match="WLSMV"):
-            method()
+def test_result_methods_work_for_wlsmv():
+    """Modification indices, factor scores and omega exist for WLSMV fits (checked against
+    lavaan/semTools in test_wlsmv_extras_reference.py)."""
+    data = _small()
+    res = cfa(data, "f =~ a + b + c + d", estimator="WLSMV")
+    assert list(res.modification_indices().columns) == ["lhs", "op", "rhs", "mi", "epc",
+                                                         "sepc_lv", "sepc_all"]
+    assert res.factor_scores().shape == (len(data.dropna()), 1)
+    assert 0 < float(res.composite_reliability().loc["f", 1]) < 1
 
 
 def test_no_warning_on_clean_fit():

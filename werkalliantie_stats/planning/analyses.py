@@ -21,8 +21,9 @@ from ..scoring import score_subscales
 from ..simulate import simulate_tables
 from ..simulate.layout import ITEMS, SUBSCALES
 from ..study import Study
+from .cfa_analyses import CFA_RATERS, cfa_fit_rows, invariance_rows
 
-__all__ = ["ANALYSES", "ROW_COLUMNS", "TARGET_TERMS", "replicate_once"]
+__all__ = ["ANALYSES", "MEASUREMENT_ANALYSES", "ROW_COLUMNS", "TARGET_TERMS", "replicate_once"]
 
 POSITIVE = ("communicatie", "binding", "vertrouwen")
 COVARIATES = ("prior_convictions", "substance_use", "age")
@@ -184,8 +185,11 @@ def _omega_row(block, rater, sub) -> list[dict]:
 _MODELS = {"dropout": _dropout, "risk": _risk, "rearrest_cs": _rearrest_cs,
            "rearrest_fg": _rearrest_fg}
 ANALYSES = (*_MODELS, "alpha", "omega")
-"""Every analysis a replication can run; ``*_latent`` variants are added by
+"""Every analysis of the coverage study; ``*_latent`` variants are added by
 ``latent=True`` (the same model fitted on the true latent drivers)."""
+MEASUREMENT_ANALYSES = (*(f"cfa_fit:{r}" for r in CFA_RATERS), "invariance")
+"""Power-only measurement analyses (:mod:`.cfa_analyses`): WLSMV fit of the four-factor
+model per rater (``cfa_fit:<rater>``) and client-vs-officer invariance."""
 
 
 def replicate_once(n_dyads: int, params, analyses: tuple[str, ...], seed,
@@ -206,4 +210,9 @@ def replicate_once(n_dyads: int, params, analyses: tuple[str, ...], seed,
     if "alpha" in analyses or "omega" in analyses:
         rows.extend(r for r in _reliability_rows(quest, "omega" in analyses)
                     if r["analysis"] in analyses)
+    for name in analyses:
+        if name.startswith("cfa_fit:"):
+            rows.extend(cfa_fit_rows(quest, name.split(":", 1)[1]))
+    if "invariance" in analyses:
+        rows.extend(invariance_rows(quest))
     return rows

@@ -29,7 +29,11 @@ def add_power_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--n", nargs="+", type=int, default=[150, 200, 267, 400], metavar="N",
                    help="numbers of dyads (default 150 200 267 400)")
     p.add_argument("--effect", nargs="+", type=float, default=None,
-                   help="generating OR/HR per SD of alliance (default: the generator's)")
+                   help="generating OR/HR per SD of alliance (default: the generator's); "
+                        "for invariance the drop of the officer loadings of com2, bin2, "
+                        "ver2, str2 (0: invariance holds, the default)")
+    p.add_argument("--rater", nargs="+", choices=("client", "officer"), default=["client"],
+                   help="whose wave-1 ratings the cfa_fit model is fitted to")
     p.add_argument("--clients-per-officer", type=int, default=None,
                    help="every officer has this many study clients (default: 1-3, mean 1.48)")
     p.add_argument("--reps", type=int, default=500, help="simulated studies per point")
@@ -55,7 +59,8 @@ def run_power(args: argparse.Namespace) -> int:
                    clients_per_officer=args.clients_per_officer, reps=args.reps,
                    seed=args.seed, n_jobs=args.jobs, backend=args.backend,
                    scheduler=args.scheduler, out=out / "chunks" if out else None,
-                   alpha=args.alpha, target_power=args.target, progress=not args.quiet)
+                   alpha=args.alpha, target_power=args.target, progress=not args.quiet,
+                   rater=args.rater)
     if not args.quiet:
         print(result.summary())
     if out is not None:

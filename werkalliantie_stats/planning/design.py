@@ -10,12 +10,24 @@ import numpy as np
 
 from ..simulate import SimulationParameters
 from ..simulate.calibration import calibrate_intercepts
+from ..simulate.layout import ITEMS
+from .cfa_analyses import CFA_RATERS
 
-__all__ = ["EFFECT_KEYS", "OUTCOMES", "analyses_for", "check_outcomes", "design_params"]
+__all__ = ["DEPARTURE_ITEMS", "EFFECT_KEYS", "OUTCOMES", "analyses_for", "check_outcomes",
+           "check_raters", "design_params", "loading_departure"]
 
-OUTCOMES = ("dropout", "rearrest", "risk", "reliability")
+OUTCOMES = ("dropout", "rearrest", "risk", "reliability", "cfa_fit", "invariance")
 """Outcomes ``power`` knows: dropout (logistic), rearrest (cause-specific Cox and
-Fine–Gray), rising risk (logistic) and reliability (alpha CI width)."""
+Fine–Gray), rising risk (logistic), reliability (alpha CI width), cfa_fit (the
+four-factor WLSMV model meets CFI/RMSEA cut-offs) and invariance (client-vs-officer
+WLSMV invariance test rejects)."""
+
+RATIO_OUTCOMES = ("dropout", "rearrest", "risk")
+"""Outcomes whose ``effect`` is an odds/hazard ratio."""
+
+DEPARTURE_ITEMS = tuple(ITEMS[5 * s + 1] for s in range(4))
+"""Items whose officer loading departs from the client loading when ``effect`` is set
+for ``invariance``: the second item of every subscale (com2, bin2, ver2, str2)."""
 
 EFFECT_KEYS = {"dropout": ("dropout_effects", "positive"),
                "rearrest": ("rearrest_effects", "vertrouwen"),
@@ -23,7 +35,7 @@ EFFECT_KEYS = {"dropout": ("dropout_effects", "positive"),
 """Which generating effect ``effect`` sets for each outcome (exp of the stored log)."""
 
 _ANALYSES = {"dropout": ("dropout",), "rearrest": ("rearrest_cs", "rearrest_fg"),
-             "risk": ("risk",), "reliability": ("alpha",)}
+             "risk": ("risk",), "reliability": ("alpha",), "invariance": ("invariance",)}
 
 
 def check_outcomes(outcome, func: str) -> tuple[str, ...]:
@@ -35,8 +47,20 @@ def check_outcomes(outcome, func: str) -> tuple[str, ...]:
     return names
 
 
-def analyses_for(outcomes: Sequence[str]) -> tuple[str, ...]:
-    return tuple(a for o in outcomes for a in _ANALYSES[o])
+def check_raters(rater, func: str) -> tuple[str, ...]:
+    """``rater`` of the CFA fit: "client", "officer" or a sequence of them."""
+    names = (rater,) if isinstance(rater, str) else tuple(rater)
+    bad = [r for r in names if r not in CFA_RATERS]
+    if not names or bad or len(set(names)) != len(names):
+        raise ValueError(f"{func}: `rater` must be 'client', 'officer' or both, got "
+                         f"{bad[0] if bad else rater!r}")
+    return names
+
+
+def analyses_for(outcomes: Sequence[str], raters: Sequence[str] = ("client",)
+                 ) -> tuple[str, ...]:
+    fit = tuple(f"cfa_fit:{r}" for r in raters)
+    return tuple(a for o in outcomes for a in (fit if o == "cfa_fit" else _ANALYSES[o]))
 
 
 def check_sizes(n_dyads, func: str) -> list[int]:
@@ -47,17 +71,42 @@ def check_sizes(n_dyads, func: str) -> list[int]:
     return sorted({int(n) for n in sizes})
 
 
-def check_effects(effect, outcomes, func: str) -> list[float | None]:
+def check_effects(effect, outcomes, func: str,
+                  params: SimulationParameters | None = None) -> list[float | None]:
     if effect is None:
         return [None]
-    if not any(o in EFFECT_KEYS for o in outcomes):
-        raise ValueError(f"{func}: `effect` applies to dropout, rearrest or risk, not to "
-                         f"{outcomes}; leave it None")
+    ratio = any(o in RATIO_OUTCOMES for o in outcomes)
+    if not ratio and "invariance" not in outcomes:
+        raise ValueError(f"{func}: `effect` applies to dropout, rearrest, risk or invariance, "
+                         f"not to {outcomes}; leave it None")
+    if ratio and "invariance" in outcomes:
+        raise ValueError(f"{func}: `effect` is an odds/hazard ratio for dropout, rearrest and "
+                         f"risk but a loading difference for invariance; run {outcomes} in "
+                         "separate calls")
     values = [effect] if isinstance(effect, (int, float, np.floating)) else list(effect)
     for v in values:
-        if not isinstance(v, (int, float, np.floating)) or not math.isfinite(v) or v <= 0:
+        if not isinstance(v, (int, float, np.floating)) or not math.isfinite(v):
+            raise ValueError(f"{func}: `effect` must be finite numbers, got {v!r}")
+        if ratio and v <= 0:
             raise ValueError(f"{func}: `effect` must be positive odds/hazard ratios, got {v!r}")
+        if not ratio:
+            _check_departure(float(v), params or SimulationParameters(), func)
     return [float(v) for v in values]
+
+
+def _check_departure(value: float, params: SimulationParameters, func: str) -> None:
+    lowest = min(params.loadings_client[ITEMS.index(i)] for i in DEPARTURE_ITEMS)
+    if not 0 <= value < lowest:
+        raise ValueError(f"{func}: for invariance `effect` is the drop of the officer loading "
+                         f"of {list(DEPARTURE_ITEMS)} below the client loading and must lie in "
+                         f"[0, {lowest}) (the smallest of those client loadings), got {value!r}")
+
+
+def loading_departure(params: SimulationParameters) -> float:
+    """Largest client-minus-officer loading difference of ``params`` (0: invariance holds
+    for the loadings)."""
+    diff = np.subtract(params.loadings_client, params.loadings_officer)
+    return float(np.abs(diff).max())
 
 
 def caseload(clients_per_officer, func: str):
@@ -79,9 +128,17 @@ def caseload(clients_per_officer, func: str):
 def design_params(params: SimulationParameters, outcomes, effect: float | None, sizes,
                   recalibrate: bool) -> SimulationParameters:
     """``params`` with the caseload distribution and the alliance effect of each outcome
-    set; intercepts re-solved (``calibrate_intercepts``) so outcome rates stay on target."""
+    set; intercepts re-solved (``calibrate_intercepts``) so outcome rates stay on target.
+    For invariance ``effect`` is the loading departure: officer loadings equal the
+    client loadings except ``DEPARTURE_ITEMS``, which are ``effect`` lower (items depend
+    on loadings only, so no recalibration)."""
     changes = {} if sizes is None else {"officer_sizes": sizes}
-    if effect is not None:
+    if effect is not None and "invariance" in outcomes:
+        officer = list(params.loadings_client)
+        for item in DEPARTURE_ITEMS:
+            officer[ITEMS.index(item)] -= effect
+        changes["loadings_officer"] = tuple(officer)
+    elif effect is not None:
         for o in outcomes:
             if o in EFFECT_KEYS:
                 name, key = EFFECT_KEYS[o]
@@ -89,7 +146,7 @@ def design_params(params: SimulationParameters, outcomes, effect: float | None, 
                 mapping[key] = float(np.log(effect))
                 changes[name] = mapping
     new = dataclasses.replace(params, **changes) if changes else params
-    if recalibrate and effect is not None:
+    if recalibrate and effect is not None and "invariance" not in outcomes:
         new = calibrate_intercepts(new, n=200_000)
     return new
 

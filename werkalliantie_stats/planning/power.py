@@ -13,6 +13,7 @@ from ..simulate import SimulationParameters
 from . import design
 from .analyses import TARGET_TERMS
 from .engine import BACKENDS, run_replications
+from .measurement_power import MEASUREMENT, check_cutoffs, measurement_table_rows
 from .montecarlo import exact_interval, mean_with_se, proportion
 
 __all__ = ["PowerResult", "power", "smallest_n"]
@@ -37,10 +38,19 @@ class PowerResult(ResultMixin):
         interval of the rejection rate), ``mean_estimate`` (OR/HR: exp of the mean log
         estimate; alpha: mean alpha), ``ci_width`` (mean CI width on the reported scale) and
         ``ci_width_mc_se``, ``warned`` (share of fits that raised a warning).
+        With the measurement outcomes (``cfa_fit``, ``invariance``) ``power`` is the
+        probability of the event in ``criterion`` (e.g. ``cfi_scaled >= 0.95``, or the
+        invariance test rejecting), ``mean_estimate`` the mean fit index or difference
+        statistic, ``effect`` the officer loading departure (invariance; NaN for cfa_fit
+        under the default parameters), and ``nonconverged`` / ``empty_category`` the
+        shares of all replications of the cell whose fit did not converge / whose data
+        had an unused response category (NaN for the other outcomes).
     smallest_n : DataFrame
         Per analysis and design: ``n_required`` (the smallest n reaching
         ``target_power``, linearly interpolated between grid sizes and rounded up) and
         ``status`` (``interpolated``, ``at or below smallest n``, ``not reached``).
+        Rows whose rate is a type I error (invariance tests at ``effect`` 0, the exact-fit
+        chi-square of the correct CFA model) are left out.
     replications : DataFrame
         Every fit of every replication (``cell, rep, analysis, term, estimate, ...``).
     alpha, target_power : float
@@ -63,6 +73,8 @@ class PowerResult(ResultMixin):
     def summary(self, digits: int = 3) -> str:
         cols = ["analysis", "term", "n_dyads", "effect", "reps", "power", "mc_se",
                 "mean_estimate", "ci_width"]
+        if "criterion" in self.table.columns:
+            cols += ["n_failed", "empty_category", "nonconverged"]
         lines = [self._title, "=" * len(self._title),
                  f"reps per cell {self.reps}, seed {self.seed}, alpha {self.alpha}, "
                  f"target power {self.target_power}", "",
@@ -101,6 +113,8 @@ def _check_params(params):
 
 
 def _target_rows(reps_frame: pd.DataFrame) -> pd.DataFrame:
+    if reps_frame.empty:
+        return reps_frame
     keep = reps_frame["analysis"].eq("alpha") | reps_frame.apply(
         lambda r: TARGET_TERMS.get(r["analysis"]) == r["term"], axis=1)
     return reps_frame[keep]
@@ -155,9 +169,19 @@ def smallest_n(table: pd.DataFrame, target: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*_GRID, "n_required", "status"])
 
 
-def _cells(outcomes, sizes, effects, caseload, params, recalibrate) -> tuple[list, list]:
+def _sizing_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows for which a smallest n makes sense: not the invariance tests when invariance
+    holds (their rate is the type I error) and not the exact-fit chi-square of a correct
+    CFA model (ditto)."""
+    null = ((table["analysis"] == "invariance") & (table["effect"] == 0)) | (
+        (table["analysis"] == "cfa_fit") & table["term"].str.endswith(":chisq_scaled"))
+    return table[~null]
+
+
+def _cells(outcomes, sizes, effects, caseload, params, recalibrate,
+           raters=("client",)) -> tuple[list, list]:
     cells, labels = [], []
-    analyses = design.analyses_for(outcomes)
+    analyses = design.analyses_for(outcomes, raters)
     for effect in effects:
         p = design.design_params(params, outcomes, effect, caseload, recalibrate)
         for n in sizes:
@@ -168,8 +192,10 @@ def _cells(outcomes, sizes, effects, caseload, params, recalibrate) -> tuple[lis
 
 
 def _effect_label(row: pd.Series, params: SimulationParameters, outcomes) -> float:
-    if not np.isnan(row["effect"]) or row["analysis"] == "alpha":
+    if not np.isnan(row["effect"]) or row["analysis"] in ("alpha", "cfa_fit"):
         return row["effect"]
+    if row["analysis"] == "invariance":
+        return design.loading_departure(params)
     outcome = {"dropout": "dropout", "risk": "risk"}.get(row["analysis"], "rearrest")
     name, key = design.EFFECT_KEYS[outcome]
     return float(np.exp(getattr(params, name)[key]))
@@ -180,7 +206,7 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
           backend: str = "loky", scheduler=None, out=None,
           params: SimulationParameters | None = None, alpha: float = 0.05,
           target_power: float = 0.8, recalibrate: bool = True, chunk_size: int = 10,
-          progress: bool = True) -> PowerResult:
+          progress: bool = True, rater="client", cutoffs=None) -> PowerResult:
     """Monte Carlo power of the alliance analyses for a grid of study sizes and effects.
 
     Parameters
@@ -188,8 +214,11 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
     outcome : str or list of str
         ``"dropout"`` (logistic OR per SD of positive alliance, officer-clustered SEs),
         ``"rearrest"`` (cause-specific Cox and Fine–Gray HR per SD of trust), ``"risk"``
-        (rising risk, logistic OR per SD of positive alliance) and/or ``"reliability"``
-        (width of the Feldt CI of Cronbach's alpha per rater and subscale).
+        (rising risk, logistic OR per SD of positive alliance), ``"reliability"``
+        (width of the Feldt CI of Cronbach's alpha per rater and subscale),
+        ``"cfa_fit"`` (the four-factor WLSMV model of ``rater``'s wave-1 ratings meets the
+        CFI and RMSEA cut-offs) and/or ``"invariance"`` (the client-vs-officer WLSMV
+        invariance test rejects, metric and scalar step).
     n_dyads : int or sequence of int
         Numbers of client–officer dyads to simulate.
     clients_per_officer : int or sequence of float, optional
@@ -200,6 +229,11 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
         Generating odds/hazard ratio per SD of the latent alliance driver of each chosen
         outcome (dropout: positive alliance; rearrest: trust; risk: positive alliance).
         Default: the values in ``params`` (OR .67, HR .78, OR .80). Use 1 for the null.
+        For ``"invariance"``: the drop of the officer loading below the client loading of
+        the second item of each subscale (``design.DEPARTURE_ITEMS``; the other officer
+        loadings are set equal to the client's); 0 means invariance holds. Default: the
+        loadings in ``params`` (equal). Ratio outcomes and invariance cannot share one
+        call with ``effect`` set.
     reps : int
         Simulated studies per design cell.
     seed : int
@@ -228,6 +262,13 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
         Replications per chunk (unit of work and of storage).
     progress : bool
         Progress bar with ETA on standard error (only when it is a terminal).
+    rater : {"client", "officer"} or sequence of them
+        Whose ratings the ``"cfa_fit"`` model is fitted to (one fit per rater).
+    cutoffs : dict, optional
+        Decision rules of the measurement outcomes, default
+        ``{"cfi": 0.95, "rmsea": 0.06, "delta_cfi": -0.01}`` (fit: CFI >= cfi and RMSEA
+        <= rmsea; invariance: ΔCFI <= delta_cfi). Applied when the run is summarised, so
+        a stored run (``out``) can be re-summarised with other cut-offs.
 
     Returns
     -------
@@ -252,6 +293,18 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
     error, so the observed-score effect is attenuated relative to the latent ``effect``;
     power refers to the analysis a researcher would run on observed scores.
 
+    Measurement outcomes use the wave-1 ratings with reverse-worded items re-keyed and
+    lavaan's WLSMV (delta parameterisation, listwise deletion). ``cfa_fit`` reports
+    :math:`P(\\mathrm{CFI}_{scaled} \\ge c)`, :math:`P(\\mathrm{RMSEA}_{scaled} \\le r)`,
+    both jointly, and the rejection rate of the scaled exact-fit test (lavaan's
+    ``cfi.scaled`` / ``rmsea.scaled``). ``invariance`` fits configural, metric and scalar
+    models with the rater as an independent group (an approximation: both ratings
+    describe the same dyad) and reports the rejection rate of lavaan's scaled-shifted
+    difference test and :math:`P(\\Delta\\mathrm{CFI}_{scaled} \\le d)` per step; at
+    ``effect`` 0 these are type I error rates. Categories used by one rater and not by
+    the other are merged first (recorded in ``empty_category``). Details in
+    ``docs/methods/planning.md``.
+
     References
     ----------
     1. Muthén, L. K. & Muthén, B. O. (2002). How to use a Monte Carlo study to decide on
@@ -261,6 +314,12 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
     3. Landau, S. & Stahl, D. (2013). Sample size and power calculations for medical
        studies by simulation when closed form expressions are not available. Statistical
        Methods in Medical Research, 22, 324-345.
+    4. Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance
+       structure analysis. Structural Equation Modeling, 6, 1-55.
+    5. Cheung, G. W. & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for
+       testing measurement invariance. Structural Equation Modeling, 9, 233-255.
+    6. Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement
+       invariance. Structural Equation Modeling, 14, 464-504.
 
     Examples
     --------
@@ -271,36 +330,49 @@ def power(outcome="rearrest", n_dyads=(150, 200, 267, 400), clients_per_officer=
     >>> bool(res.table["power"].between(0, 1).all())
     True
     >>> # In R: no direct twin; e.g. simr::powerSim(glmer(...), nsim = 4) per sample size
+    >>> fit = power("cfa_fit", n_dyads=[120], reps=2, seed=3, progress=False)
+    >>> fit.table["term"].tolist()
+    ['client:cfi_and_rmsea', 'client:cfi_scaled', 'client:chisq_scaled', 'client:rmsea_scaled']
+    >>> # In R: simsem::sim(nRep = 2, model = cfa(...), generate = ..., n = 120)
     """
     outcomes = design.check_outcomes(outcome, FUNC)
     sizes = design.check_sizes(n_dyads, FUNC)
-    effects = design.check_effects(effect, outcomes, FUNC)
-    _check_run_args(reps, seed, n_jobs, backend, scheduler, alpha, target_power)
     params = _check_params(params)
+    effects = design.check_effects(effect, outcomes, FUNC, params)
+    _check_run_args(reps, seed, n_jobs, backend, scheduler, alpha, target_power)
+    raters = design.check_raters(rater, FUNC)
+    cut = check_cutoffs(cutoffs, FUNC)
     caseload = design.caseload(clients_per_officer, FUNC)
-    cells, labels = _cells(outcomes, sizes, effects, caseload, params, recalibrate)
+    cells, labels = _cells(outcomes, sizes, effects, caseload, params, recalibrate, raters)
     settings = {"kind": "power", "cells": cells, "reps": int(reps), "seed": int(seed),
                 "chunk_size": int(chunk_size)}
     reps_frame = run_replications(cells, int(reps), int(seed), n_jobs=int(n_jobs),
                                   backend=backend, scheduler=scheduler, out=out,
                                   settings=settings, chunk_size=int(chunk_size),
                                   progress=progress, func=FUNC)
-    table = _power_table(reps_frame, labels, alpha, params, outcomes)
-    return PowerResult(table=table, smallest_n=smallest_n(table, target_power),
+    table = _power_table(reps_frame, labels, alpha, params, outcomes, cut)
+    return PowerResult(table=table, smallest_n=smallest_n(_sizing_rows(table), target_power),
                        replications=reps_frame, alpha=float(alpha),
                        target_power=float(target_power), reps=int(reps), seed=int(seed))
 
 
-def _power_table(reps_frame, labels, alpha, params, outcomes) -> pd.DataFrame:
+def _cell_label(cell: int, labels: list[dict]) -> dict:
+    label = labels[cell]
+    return {"n_dyads": label["n_dyads"], "clients_per_officer": label["clients_per_officer"],
+            "effect": np.nan if label["effect"] is None else label["effect"]}
+
+
+def _power_table(reps_frame, labels, alpha, params, outcomes, cutoffs) -> pd.DataFrame:
     rows = []
-    targets = _target_rows(reps_frame)
+    targets = _target_rows(reps_frame[~reps_frame["analysis"].isin(MEASUREMENT)])
     for (cell, analysis, term), group in targets.groupby(["cell", "analysis", "term"],
                                                          sort=False):
-        label = labels[cell]
-        rows.append({"analysis": analysis, "term": term, "n_dyads": label["n_dyads"],
-                     "clients_per_officer": label["clients_per_officer"],
-                     "effect": np.nan if label["effect"] is None else label["effect"],
+        rows.append({"analysis": analysis, "term": term, **_cell_label(cell, labels),
                      **_summarise(group, alpha)})
+    for row in measurement_table_rows(reps_frame, alpha, cutoffs):
+        cell = row.pop("cell")
+        rows.append({"analysis": row.pop("analysis"), "term": row.pop("term"),
+                     **_cell_label(cell, labels), **row})
     table = pd.DataFrame(rows)
     table["effect"] = table.apply(_effect_label, axis=1, args=(params, outcomes))
     order = ["analysis", "term", "clients_per_officer", "effect", "n_dyads"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from .agreement import AgreementResult, rater_agreement
 from .cfa import (
+    CFABootstrapResult,
     CFAResult,
     InvarianceResult,
+    bootstrap_cfa,
     cfa,
     instrument_model,
     longitudinal_invariance,
@@ -31,6 +33,7 @@ __all__ = [
     "AgreementResult",
     "AlphaResult",
     "BartlettResult",
+    "CFABootstrapResult",
     "CFAResult",
     "EFAResult",
     "GuttmanResult",
@@ -46,6 +49,7 @@ __all__ = [
     "ReliabilityTable",
     "SplitHalfResult",
     "bartlett_sphericity",
+    "bootstrap_cfa",
     "cfa",
     "client_officer_agreement",
     "cronbach_alpha",

@@ -108,3 +108,11 @@ write_fixture(describe_fit(cfa(hs_model, data = hs_mcar, missing = "ml"), extras
               "hs_fiml.json")
 write_fixture(describe_fit(cfa(hs_model, data = hs_mcar, missing = "ml", estimator = "MLR"),
                            extras = FALSE), "hs_fiml_mlr.json")
+
+# 4. FIML by school: multi-group FIML-corrected robust indices (lavaan weights the
+# groups' h1 information by n_g / N) ---------------------------------------------------
+write_fixture(list(ml = describe_fit(cfa(hs_model, data = hs_mcar, group = "school",
+                                         missing = "ml"), extras = FALSE),
+                   mlr = describe_fit(cfa(hs_model, data = hs_mcar, group = "school",
+                                          missing = "ml", estimator = "MLR"), extras = FALSE)),
+              "hs_fiml_school.json")

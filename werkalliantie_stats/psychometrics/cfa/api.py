@@ -3,23 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from werkalliantie_stats._validation import check_columns, check_frame, numeric_frame
 
-from .engine import baseline_table, baseline_test, fit_model
+from .engine import SampleData, baseline, fit_model
 from .fit import fit_measures, srmr
 from .partable import ModelSpec, build_partable, check_model_columns, model_variables
 from .results import CFAResult, estimates_frame, r_squared_frame
 from .syntax import parse_model
 from .wlsmv import fit_wlsmv
 
-__all__ = ["cfa"]
+__all__ = ["cfa", "cfa_sequence"]
 
 _ESTIMATORS = ("ML", "MLR", "WLSMV")
 _MISSING = ("listwise", "fiml", "pairwise")
+_SE = ("standard", "bootstrap")
+
+
+def _check_se(se: str, estimator: str, bootstrap) -> None:
+    if se not in _SE:
+        raise ValueError(f"cfa: `se` must be one of {list(_SE)}, got {se!r}")
+    if se == "bootstrap" and estimator == "WLSMV":
+        raise ValueError("cfa: se='bootstrap' is available for estimator='ML' or 'MLR'; "
+                         "with estimator='WLSMV' use its robust standard errors "
+                         "(se='standard'), or fit the items as continuous with "
+                         "estimator='MLR' and se='bootstrap'")
+    if se == "bootstrap" and (isinstance(bootstrap, bool)
+                              or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 2):
+        raise ValueError(f"cfa: `bootstrap` (number of draws) must be an int >= 2, "
+                         f"got {bootstrap!r}")
+
+
+def _with_bootstrap(res: CFAResult, n_boot: int, seed) -> CFAResult:
+    """Replace the Wald se/z/pvalue/CI columns by percentile-bootstrap ones (lavaan)."""
+    from .bootstrap import bootstrap_cfa
+
+    boot = bootstrap_cfa(res, n_boot, seed=seed, ci_level=res.ci_level)
+    est = res.estimates.copy()
+    cols = ["se", "z", "pvalue", "ci_lower", "ci_upper"]
+    est[cols] = boot.estimates[cols].to_numpy()
+    return replace(res, estimates=est, bootstrap=boot)
 
 
 def _check_options(estimator: str, missing: str, ci_level: float) -> tuple[str, str]:
@@ -109,7 +136,9 @@ def split_groups(data: pd.DataFrame, ov_names: list[str], group: str | None, mis
 def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | None = None,
         group_equal: Sequence[str] = (), group_partial: Sequence[str] = (),
         std_lv: bool = False, missing: str = "listwise", meanstructure: bool | None = None,
-        ci_level: float = 0.95, ordered: bool | Sequence[str] | None = None) -> CFAResult:
+        ci_level: float = 0.95, ordered: bool | Sequence[str] | None = None,
+        se: str = "standard", bootstrap: int = 1000,
+        seed: int | np.random.Generator | None = None) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, as lavaan's ``cfa()``.
 
     Parameters
@@ -152,6 +181,15 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         with ``estimator="WLSMV"`` and none otherwise; ``True`` means all; a list must
         name every indicator of the model (mixed continuous/ordered indicators are not
         supported) and requires ``estimator="WLSMV"``.
+    se : {"standard", "bootstrap"}
+        ``"bootstrap"`` (ML/MLR): the ``se, z, pvalue, ci_lower, ci_upper`` columns come
+        from ``bootstrap`` nonparametric draws (percentile CIs), as lavaan's
+        ``se = "bootstrap"``; the draws are in ``result.bootstrap``
+        (:func:`bootstrap_cfa`). Fit measures are unchanged.
+    bootstrap : int
+        Number of bootstrap draws with ``se="bootstrap"``.
+    seed : int or numpy Generator, optional
+        Seed of the bootstrap draws.
 
     Returns
     -------
@@ -164,7 +202,11 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     ``F = sum_g (n_g/N) [log|Sigma_g| + tr(S_g Sigma_g^-1) - log|S_g| - p
     + (ybar_g - mu_g)' Sigma_g^-1 (ybar_g - mu_g)]`` (sample covariances with
     divisor n); ``chisq = N F``. Standard errors come from the expected information
-    (complete data), the observed information (FIML) or the sandwich (MLR).
+    (complete data), the observed information (FIML) or the sandwich (MLR). Under FIML
+    the robust CFI/TLI/RMSEA are lavaan's FIML-corrected ones (ref. 5): the complete-data
+    statistic ``T3`` of the estimates against the EM moments with scaling
+    ``c3 = tr(Wc Wm^-1 U Wm^-1) / df`` (ML) or ``tr(U Wm^-1 Wc Wm^-1 U Gamma) / df``
+    (MLR), ``U = Wm - Wm Delta E^-1 Delta' Wm`` (see ``fiml_corrected.py``).
 
     WLSMV (ordered items, delta parameterisation): with sample thresholds and
     polychorics ``s``, their asymptotic covariance ``Gamma`` and
@@ -185,6 +227,8 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     4. Muthén, B., du Toit, S. H. C., & Spisic, D. (1997). Robust inference using
        weighted least squares and quadratic estimating equations in latent variable
        modeling with categorical and continuous outcomes. Unpublished manuscript.
+    5. Zhang, X., & Savalei, V. (2023). New computations for RMSEA and CFI following
+       FIML and TS estimation with missing data. Psychological Methods, 28, 263-283.
 
     Examples
     --------
@@ -198,6 +242,10 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     2
     >>> res.estimates.loc[1, ["lhs", "op", "rhs"]].tolist()
     ['f', '=~', 'b']
+    >>> boot = cfa(data, "f =~ a + b + c + d", se="bootstrap", bootstrap=50, seed=1)
+    >>> # In R: lavaan::cfa("f =~ a + b + c + d", data, se = "bootstrap", bootstrap = 50)
+    >>> boot.bootstrap.n_boot, bool(boot.estimates.loc[1, "se"] > 0)
+    (50, True)
     >>> codes = data.apply(lambda col: np.digitize(col, [-0.5, 0.5]) + 1)
     >>> ordinal = cfa(codes, "f =~ a + b + c + d", estimator="WLSMV")
     >>> # In R: lavaan::cfa("f =~ a + b + c + d", codes, ordered = TRUE, estimator = "WLSMV")
@@ -213,6 +261,7 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     """
     check_frame(data, "cfa")
     est, miss = _check_options(estimator, missing, ci_level)
+    _check_se(se, est, bootstrap)
     statements = parse_model(model)
     check_model_columns(statements, list(data.columns), "cfa")
     ov_names, lv_names = model_variables(statements)
@@ -225,24 +274,85 @@ def cfa(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     has_means = any(s.op == "~1" for s in statements)
     if meanstructure is None:
         meanstructure = group is not None or miss == "fiml" or has_means
-    spec = ModelSpec(ngroups=len(groups), std_lv=std_lv, meanstructure=bool(meanstructure),
-                     group_equal=tuple(group_equal), group_partial=tuple(group_partial))
+    sample = SampleData(groups, miss, bool(meanstructure))
+    res = fit_continuous(sample, statements, ov_names, lv_names, est=est, labels=labels,
+                         index=index, model_text=model, std_lv=std_lv, ci_level=ci_level,
+                         group_equal=group_equal, group_partial=group_partial)
+    return _with_bootstrap(res, bootstrap, seed) if se == "bootstrap" else res
+
+
+def fit_continuous(sample: SampleData, statements, ov_names: list[str], lv_names: list[str], *,
+                   est: str, labels: tuple, index: tuple, model_text: str, std_lv: bool = False,
+                   ci_level: float = 0.95, group_equal: Sequence[str] = (),
+                   group_partial: Sequence[str] = (),
+                   starts: pd.DataFrame | None = None) -> CFAResult:
+    """ML/MLR (complete data or FIML) fit of parsed ``statements`` to ``sample``.
+
+    ``starts``: the estimates table of a previous fit on the same data (an earlier,
+    nested invariance step); its estimates start the optimiser where the rows match.
+    """
+    spec = ModelSpec(ngroups=len(sample.groups), std_lv=std_lv,
+                     meanstructure=sample.meanstructure, group_equal=tuple(group_equal),
+                     group_partial=tuple(group_partial))
     table = build_partable(statements, spec)
-    state = fit_model(table, ov_names, lv_names, groups, meanstructure=spec.meanstructure,
-                      estimator=est, missing=miss)
-    if est == "MLR":
-        base = fit_model(baseline_table(ov_names, len(groups), spec.meanstructure), ov_names,
-                         [], groups, meanstructure=spec.meanstructure, estimator=est,
-                         missing=miss, check=False, samples=state.samples,
-                         trace_h1=state.trace_h1).test
-    else:
-        base = baseline_test(state)
+    try:
+        state = fit_model(table if starts is None else _warm_start(table, starts), ov_names,
+                          lv_names, sample, estimator=est)
+    except ValueError:  # the previous estimates give a non-PD start: use the default one
+        if starts is None:
+            raise
+        state = fit_model(table, ov_names, lv_names, sample, estimator=est)
+    base = baseline(sample, ov_names, est)
     measures = fit_measures(state.test, base, ntotal=sum(state.nobs),
-                            ngroups=len(groups), npar=state.model.npar, logl=state.logl,
+                            ngroups=len(sample.groups), npar=state.model.npar, logl=state.logl,
                             unrestricted_logl=state.logl_h1,
                             srmr_value=srmr(state.samples, state.implied(), state.nobs,
                                             spec.meanstructure),
-                            robust=miss != "fiml")
+                            corrected=state.corrected)
     return CFAResult(estimates_frame(state, ci_level), measures, r_squared_frame(state), est,
-                     miss, tuple(state.nobs), labels, state.converged, ci_level, state, index,
-                     model)
+                     sample.missing, tuple(state.nobs), labels, state.converged, ci_level, state,
+                     index, model_text)
+
+
+def _warm_start(table: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Fill the ``start`` column from a previous fit's ``est`` (matching rows only)."""
+    key = ["lhs", "op", "rhs", "group"]
+    prev = previous[[*key, "est"]] if "group" in previous.columns else (
+        previous[["lhs", "op", "rhs", "est"]].assign(group=1))
+    merged = table[key].merge(prev, on=key, how="left")
+    table = table.copy()
+    table["start"] = np.where(np.isnan(table["start"].to_numpy(dtype=float)),
+                              merged["est"].to_numpy(dtype=float), table["start"])
+    return table
+
+
+def cfa_sequence(data: pd.DataFrame, models: dict[str, str], *, estimator: str = "ML",
+                 missing: str = "listwise", func: str = "cfa") -> dict[str, CFAResult]:
+    """Fit several single-group models on the same indicators and cases, in order.
+
+    The data are summarised once (patterns, EM moments, h1 information, baseline) and
+    each model starts from the estimates of the one before (nested invariance steps).
+    Each result equals ``cfa(data, models[name], estimator=estimator, missing=missing)``.
+    WLSMV, or models on different indicators, are fitted one by one with :func:`cfa`.
+    """
+    check_frame(data, func)
+    est, miss = _check_options(estimator, missing, 0.95)
+    parsed = {name: parse_model(text) for name, text in models.items()}
+    variables = [model_variables(st) for st in parsed.values()]
+    if est == "WLSMV" or any(v[0] != variables[0][0] for v in variables):
+        return {name: cfa(data, text, estimator=est, missing=miss)
+                for name, text in models.items()}
+    for statements in parsed.values():
+        check_model_columns(statements, list(data.columns), func)
+    ov_names = variables[0][0]
+    groups, labels, index = split_groups(data, ov_names, None, miss, func)
+    has_means = any(s.op == "~1" for st in parsed.values() for s in st)
+    sample = SampleData(groups, miss, miss == "fiml" or has_means)
+    out: dict[str, CFAResult] = {}
+    previous = None
+    for (name, statements), (_, lv_names) in zip(parsed.items(), variables, strict=True):
+        previous = fit_continuous(sample, statements, ov_names, lv_names, est=est,
+                                  labels=labels, index=index, model_text=models[name],
+                                  starts=None if previous is None else previous.estimates)
+        out[name] = previous
+    return out

@@ -507,14 +507,14 @@ def _estimates_table(model, theta, se):
                         index=pd.Index(list(names), name="parameter"))
 
 
-def _warn_heywood(model, theta):
+def _warn_heywood(model, theta, caller: str = _FUNC):
     residual = getattr(model, "residual_variances", None)
     if residual is None:
         return
     values = residual(theta)
     if np.any(values < 0):
         bad = [model.items[i] for i in np.flatnonzero(values < 0)]
-        warnings.warn(f"{_FUNC}: negative residual variance(s) 1 - lambda' psi lambda for "
+        warnings.warn(f"{caller}: negative residual variance(s) 1 - lambda' psi lambda for "
                       f"{bad} (a Heywood case, e.g. {values.min():.3f}); the model may be "
                       "misspecified or a factor over-extracted — inspect those items' "
                       "loadings and consider dropping or merging items.",
@@ -523,7 +523,7 @@ def _warn_heywood(model, theta):
 
 def fit_dwls(stats: OrdinalSampleStats | GroupedOrdinalSampleStats, model: ImpliedModel,
              start: np.ndarray | None = None, max_iter: int = 200,
-             tol: float = 1e-10) -> DWLSResult:
+             tol: float = 1e-10, caller: str = _FUNC) -> DWLSResult:
     """Fit a model to ordinal sample statistics by DWLS, with lavaan's WLSMV inference.
 
     Parameters
@@ -543,6 +543,9 @@ def fit_dwls(stats: OrdinalSampleStats | GroupedOrdinalSampleStats, model: Impli
         Starting values; default ``model.start(stats)``.
     max_iter, tol : int, float
         Gauss–Newton iteration limit and step tolerance.
+    caller : str
+        The public function named in warnings (e.g. ``"cfa"`` when :func:`cfa` runs this
+        fit); default ``"fit_dwls"``.
 
     Returns
     -------
@@ -611,12 +614,12 @@ def fit_dwls(stats: OrdinalSampleStats | GroupedOrdinalSampleStats, model: Impli
     stack = _stack(stats)
     theta, f_total, converged, iterations = _gauss_newton(stack, model, theta, max_iter, tol)
     if not converged:
-        warnings.warn(f"{_FUNC}: DWLS did not converge in {max_iter} iterations; raise "
+        warnings.warn(f"{caller}: DWLS did not converge in {max_iter} iterations; raise "
                       "`max_iter`, give better `start` values, or simplify the model.",
                       ConvergenceWarning, stacklevel=2)
     orient = getattr(model, "orient", None)
     theta = orient(theta) if callable(orient) else theta
-    _warn_heywood(model, theta)
+    _warn_heywood(model, theta, caller)
     jac = model.jacobian(theta)
     vcov, e_inv = _sandwich(jac, stack)
     implied = model.implied(theta)

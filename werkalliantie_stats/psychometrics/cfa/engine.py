@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,13 @@ import pandas as pd
 from werkalliantie_stats.exceptions import HeywoodCaseWarning, NonPositiveDefiniteWarning
 
 from .estimate import optimise, start_values
+from .fiml_corrected import (
+    CorrectedTest,
+    SaturatedInformation,
+    fiml_corrected,
+    independence_corrected,
+    saturated_information,
+)
 from .fit import TestStatistic
 from .matrices import MatrixModel
 from .ml import (
@@ -31,9 +39,56 @@ from .ml import (
     observed_hessian,
     pattern_blocks,
 )
-from .robust import casewise_scores, fiml_trace_h1, scaling_trace_h1
+from .robust import casewise_scores, scaling_trace_h1
 
-__all__ = ["FitState", "baseline_table", "baseline_test", "fit_model"]
+__all__ = ["FitState", "SampleData", "baseline", "baseline_table", "baseline_test", "fit_model"]
+
+
+@dataclass(frozen=True)
+class SampleData:
+    """The data of one analysis, summarised once and shared by every model fitted to it.
+
+    ``groups`` hold the item arrays per group (NaN for missing under FIML). Pattern
+    blocks, sample (or EM) moments, the h1 log-likelihood, the h1 traces and
+    information and the baseline tests are computed on first use and then reused, so
+    that a sequence of models on the same data (invariance steps) pays for them once.
+    """
+
+    groups: list[np.ndarray] = field(repr=False)
+    missing: str = "listwise"
+    meanstructure: bool = False
+    baselines: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def fiml(self) -> bool:
+        return self.missing == "fiml"
+
+    @property
+    def nobs(self) -> list[int]:
+        return [y.shape[0] for y in self.groups]
+
+    @cached_property
+    def blocks(self) -> list:
+        return pattern_blocks(self.groups) if self.fiml else complete_blocks(self.groups)
+
+    @cached_property
+    def samples(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return _sample_moments(self.groups, self.fiml)
+
+    @cached_property
+    def logl_h1(self) -> float:
+        return _h1_loglik(self.groups, self.samples, self.blocks, self.fiml)
+
+    @cached_property
+    def saturated_info(self) -> SaturatedInformation:
+        """h1 information (FIML only)."""
+        return saturated_information(self.groups, self.samples)
+
+    @cached_property
+    def trace_h1(self) -> float:
+        if self.fiml:
+            return self.saturated_info.trace_h1
+        return scaling_trace_h1(self.groups, self.samples, self.meanstructure)
 
 
 @dataclass(frozen=True)
@@ -55,6 +110,7 @@ class FitState:
     logl: float = math.nan
     logl_h1: float = math.nan
     trace_h1: float = math.nan
+    corrected: CorrectedTest | None = None
 
     @property
     def nobs(self) -> list[int]:
@@ -147,59 +203,92 @@ def _vcov(model, x, groups, blocks, meanstructure, estimator, missing, moments):
     return np.linalg.inv(expected_information(model, x, nobs, meanstructure)), None
 
 
+def _corrected(model, x, data: SampleData, df: int, estimator: str) -> CorrectedTest | None:
+    """lavaan's FIML-corrected tests for the robust indices (FIML with a mean structure)."""
+    if not (data.fiml and data.meanstructure):
+        return None
+    robust = estimator == "MLR"
+    key = ("corrected", robust)
+    if key not in data.baselines:
+        data.baselines[key] = independence_corrected(data.groups, data.samples,
+                                                     data.saturated_info, robust)
+    return fiml_corrected(model, x, data.groups, data.samples, data.saturated_info, df,
+                          robust, data.baselines[key])
+
+
 def fit_model(table: pd.DataFrame, ov_names: list[str], lv_names: list[str],
-              groups: list[np.ndarray], *, meanstructure: bool, estimator: str = "ML",
-              missing: str = "listwise", check: bool = True,
-              samples: list[tuple[np.ndarray, np.ndarray]] | None = None,
-              trace_h1: float = math.nan) -> FitState:
-    """Fit the parameter table to the data of each group (see module docstring)."""
-    fiml = missing == "fiml"
+              data: SampleData, *, estimator: str = "ML", check: bool = True,
+              corrected: bool = True) -> FitState:
+    """Fit the parameter table to ``data`` (see module docstring).
+
+    Start values come from :func:`start_values`; a ``start`` column of the table (user
+    ``start(v)`` modifiers, or the estimates of a previous, nested model) wins.
+    ``corrected=False`` skips lavaan's FIML-corrected robust statistics.
+    """
+    meanstructure = data.meanstructure
     model = MatrixModel(table, ov_names, lv_names)
-    blocks = pattern_blocks(groups) if fiml else complete_blocks(groups)
-    nobs = [y.shape[0] for y in groups]
+    groups, blocks, samples, nobs = data.groups, data.blocks, data.samples, data.nobs
     ntotal = sum(nobs)
-    samples = samples if samples is not None else _sample_moments(groups, fiml)
     x0 = start_values(table, model, [s[0] for s in samples], [s[1] for s in samples])
     x, iterations, converged = optimise(model, x0, blocks, meanstructure, nobs)
     if check:
         _check_solution(model, x)
     value = objective(model, x, blocks, meanstructure, ntotal)
     logl = _loglik(value, blocks, ntotal)
-    logl_h1 = _h1_loglik(groups, samples, blocks, fiml)
     moments = [(m.implied_cov(), m.implied_mean())
                for m in (model.matrices(x, g) for g in range(model.ngroups))]
-    vcov, trace_h0 = _vcov(model, x, groups, blocks, meanstructure, estimator, missing, moments)
+    vcov, trace_h0 = _vcov(model, x, groups, blocks, meanstructure, estimator, data.missing,
+                           moments)
     df = sum(_moment_count(y.shape[1], meanstructure) for y in groups) - model.npar
-    chisq = max(2.0 * (logl_h1 - logl), 0.0)
+    chisq = max(2.0 * (data.logl_h1 - logl), 0.0)
     scaling = math.nan
     if trace_h0 is not None and df > 0:
-        if math.isnan(trace_h1):
-            trace_h1 = (fiml_trace_h1(groups, samples) if fiml
-                        else scaling_trace_h1(groups, samples, meanstructure))
-        scaling = (trace_h1 - trace_h0) / df
-    return FitState(table, model, x, vcov, groups, samples, meanstructure, estimator, missing,
-                    converged, iterations, TestStatistic(chisq, df, scaling), logl, logl_h1,
-                    trace_h1)
+        scaling = (data.trace_h1 - trace_h0) / df
+    extra = _corrected(model, x, data, df, estimator) if corrected else None
+    return FitState(table, model, x, vcov, groups, samples, meanstructure, estimator,
+                    data.missing, converged, iterations, TestStatistic(chisq, df, scaling), logl,
+                    data.logl_h1, data.trace_h1 if trace_h0 is not None else math.nan, extra)
 
 
-def baseline_test(state: FitState) -> TestStatistic:
+def _independence_moments(data: SampleData) -> list[tuple[np.ndarray, np.ndarray]]:
+    """ML estimates of the independence model per group: (variances, means)."""
+    if data.fiml:
+        return [(np.nanvar(y, axis=0), np.nanmean(y, axis=0)) for y in data.groups]
+    return [(y.var(axis=0), y.mean(axis=0)) for y in data.groups]
+
+
+def baseline_test(data: SampleData) -> TestStatistic:
     """Test of the independence model in closed form (ML, complete data or FIML).
 
     Its ML estimates are each variable's mean and variance (from the cases observing it),
     so that ``chisq_b = 2 (logL_H1 - logL_b)`` on ``G p (p - 1) / 2`` degrees of freedom.
     """
-    fiml = state.missing == "fiml"
-    blocks = pattern_blocks(state.groups) if fiml else complete_blocks(state.groups)
     logl = 0.0
-    for pat, y in zip(blocks, state.groups, strict=True):
-        if fiml:
-            mean, var = np.nanmean(y, axis=0), np.nanvar(y, axis=0)
-        else:
-            mean, var = y.mean(axis=0), y.var(axis=0)
+    for pat, (var, mean) in zip(data.blocks, _independence_moments(data), strict=True):
         logl += -0.5 * (pat.nvalues * LOG_2PI + objective_at_moments(pat, np.diag(var), mean))
-    p = len(state.model.ov_names)
-    df = state.model.ngroups * p * (p - 1) // 2
-    return TestStatistic(max(2.0 * (state.logl_h1 - logl), 0.0), df)
+    p = data.groups[0].shape[1]
+    df = len(data.groups) * p * (p - 1) // 2
+    return TestStatistic(max(2.0 * (data.logl_h1 - logl), 0.0), df)
+
+
+def baseline(data: SampleData, ov_names: list[str], estimator: str) -> TestStatistic:
+    """The independence model's test, computed once per data set and estimator.
+
+    MLR needs its Yuan-Bentler scaling, so the model is fitted (from its closed-form
+    estimates, which the optimiser accepts at once); ML uses :func:`baseline_test`.
+    """
+    if estimator not in data.baselines:
+        if estimator == "MLR":
+            table = baseline_table(ov_names, len(data.groups), data.meanstructure)
+            starts = [np.concatenate([v, m] if data.meanstructure else [v])
+                      for v, m in _independence_moments(data)]
+            table["start"] = np.concatenate(starts)
+            test = fit_model(table, ov_names, [], data, estimator=estimator, check=False,
+                             corrected=False).test
+        else:
+            test = baseline_test(data)
+        data.baselines[estimator] = test
+    return data.baselines[estimator]
 
 
 def _moment_count(p: int, meanstructure: bool) -> int:

@@ -19,7 +19,13 @@ from scipy import optimize
 from werkalliantie_stats.exceptions import ConvergenceWarning
 
 from .matrices import MatrixModel, records
-from .ml import Patterns, expected_information, objective, objective_gradient
+from .ml import (
+    Patterns,
+    expected_information,
+    objective,
+    objective_and_gradient,
+    objective_gradient,
+)
 
 __all__ = ["optimise", "start_values"]
 
@@ -116,14 +122,15 @@ def _bfgs_update(hess: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _line_search(model, x, step, fun, blocks, meanstructure, ntotal):
-    """Halve the step until ``f`` does not increase (allowing rounding at the optimum)."""
+    """Halve the step until ``f`` does not increase (allowing rounding at the optimum);
+    returns the step, ``f`` and the gradient there (``None`` step if none is found)."""
     slack = 1e-12 * max(1.0, abs(fun))
     for _ in range(30):
-        new = objective(model, x + step, blocks, meanstructure, ntotal)
+        new, grad = objective_and_gradient(model, x + step, blocks, meanstructure, ntotal)
         if np.isfinite(new) and new <= fun + slack:
-            return step, new
+            return step, new, grad
         step = step / 2.0
-    return None, fun
+    return None, fun, None
 
 
 def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Patterns], meanstructure: bool,
@@ -149,11 +156,10 @@ def optimise(model: MatrixModel, x0: np.ndarray, blocks: list[Patterns], meanstr
             return x, iteration, True
         if hess is None or np.max(np.abs(grad)) > switch:
             hess = 2.0 * expected_information(model, x, nobs, meanstructure) / ntotal
-        step, new = _line_search(model, x, _solve(hess, grad), fun, blocks, meanstructure,
-                                 ntotal)
+        step, new, new_grad = _line_search(model, x, _solve(hess, grad), fun, blocks,
+                                           meanstructure, ntotal)
         if step is None:
             break
-        new_grad = objective_gradient(model, x + step, blocks, meanstructure, ntotal)
         hess = _bfgs_update(hess, step, new_grad - grad)
         x, fun, grad = x + step, new, new_grad
     return _polish(model, x, blocks, meanstructure, ntotal, tol, polish_iter)

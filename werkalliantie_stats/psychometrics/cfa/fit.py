@@ -11,6 +11,8 @@ MLR, scaling factors ``c`` (model) and ``c_b`` (baseline):
 * robust CFI/TLI (Brosseau-Liard & Savalei 2014) replace ``df`` by ``c df``;
   robust RMSEA (Brosseau-Liard, Savalei & Li 2012) is
   sqrt(max(X2/(N df) - c/N, 0)) sqrt(G), its CI from the scaled statistic.
+  Under FIML (ML and MLR) ``X2``, ``c`` and their baseline twins are lavaan's
+  FIML-corrected ``T3`` and ``c3`` (Savalei 2021; :mod:`.fiml_corrected`).
 * SRMR (Bentler): root mean square of ``(s_ij - sigma_ij)/sqrt(s_ii s_jj)`` over
   i <= j and of ``(ybar_i - mu_i)/sqrt(s_ii)`` when there is a mean structure,
   averaged over groups with weights ``n_g / N``.
@@ -129,8 +131,7 @@ def _standard(h0: TestStatistic, base: TestStatistic, n: int, groups: int) -> di
 
 def _scaled(h0: TestStatistic, base: TestStatistic, n: int, groups: int) -> dict:
     x2s, df, x2bs, dfb, c, cb = h0.scaled, h0.df, base.scaled, base.df, h0.scaling, base.scaling
-    x2, x2b = h0.chisq, base.chisq
-    lower, upper = rmsea_ci(x2s, df, n, groups, c_hat=c)
+    x2 = h0.chisq
     lower_s, upper_s = rmsea_ci(x2, c * df, n, groups)
     return {
         "chisq_scaled": x2s, "df_scaled": df,
@@ -140,29 +141,46 @@ def _scaled(h0: TestStatistic, base: TestStatistic, n: int, groups: int) -> dict
         "baseline_pvalue_scaled": _pchisq_upper(x2bs, dfb),
         "baseline_chisq_scaling_factor": cb,
         "cfi_scaled": _cfi(x2s, df, x2bs, dfb), "tli_scaled": _tli(x2s, df, x2bs, dfb),
-        "cfi_robust": _cfi(x2, df, x2b, dfb, c, cb), "tli_robust": _tli(x2, df, x2b, dfb, c, cb),
         "rmsea_scaled": _rmsea(x2, c * df, n, groups),
         "rmsea_ci_lower_scaled": lower_s, "rmsea_ci_upper_scaled": upper_s,
         "rmsea_pvalue_scaled": _close_fit(x2, c * df, n, groups),
+    }
+
+
+def _robust(x2: float, df: int, c: float, x2b: float, dfb: int, cb: float, n: int,
+            groups: int) -> dict:
+    """Robust CFI/TLI/RMSEA from a statistic ``x2`` with scaling ``c`` (and the baseline's)."""
+    if not (np.isfinite(c) and np.isfinite(cb)):
+        return {}
+    lower, upper = rmsea_ci(x2 / c, df, n, groups, c_hat=c)
+    return {
+        "cfi_robust": _cfi(x2, df, x2b, dfb, c, cb), "tli_robust": _tli(x2, df, x2b, dfb, c, cb),
         "rmsea_robust": _rmsea(x2, df, n, groups, c),
         "rmsea_ci_lower_robust": lower, "rmsea_ci_upper_robust": upper,
-        "rmsea_pvalue_robust": _close_fit(x2s, df, n, groups, c),
+        "rmsea_pvalue_robust": _close_fit(x2 / c, df, n, groups, c),
     }
 
 
 def fit_measures(h0: TestStatistic, baseline: TestStatistic, *, ntotal: int, ngroups: int,
                  npar: int, logl: float, unrestricted_logl: float, srmr_value: float,
-                 robust: bool = True) -> pd.Series:
+                 corrected=None) -> pd.Series:
     """All fit measures as a Series with lavaan's names (dots become underscores).
 
-    ``robust=False`` leaves out the ``*_robust`` indices (for FIML, where lavaan uses a
-    different, FIML-corrected definition that is not implemented here).
+    The ``*_robust`` indices come from the scaled test (complete-data MLR) or, under
+    FIML, from ``corrected`` (a :class:`~.fiml_corrected.CorrectedTest`: lavaan's
+    FIML-corrected statistic and scaling factors, given for ML and MLR alike).
     """
     out = {"npar": float(npar), "fmin": h0.chisq / (2 * ntotal)}
     out.update(_standard(h0, baseline, ntotal, ngroups))
     if np.isfinite(h0.scaling):
-        scaled = _scaled(h0, baseline, ntotal, ngroups)
-        out.update({k: v for k, v in scaled.items() if robust or not k.endswith("_robust")})
+        out.update(_scaled(h0, baseline, ntotal, ngroups))
+    if corrected is not None:
+        out.update(_robust(corrected.chisq, corrected.df, corrected.scaling,
+                           corrected.chisq_null, corrected.df_null, corrected.scaling_null,
+                           ntotal, ngroups))
+    elif np.isfinite(h0.scaling):
+        out.update(_robust(h0.chisq, h0.df, h0.scaling, baseline.chisq, baseline.df,
+                           baseline.scaling, ntotal, ngroups))
     n_star = (ntotal + 2) / 24
     out.update({"logl": logl, "unrestricted_logl": unrestricted_logl,
                 "aic": -2 * logl + 2 * npar, "bic": -2 * logl + npar * math.log(ntotal),

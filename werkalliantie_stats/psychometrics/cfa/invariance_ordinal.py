@@ -56,7 +56,8 @@ def ordinal_invariance_fits(data: pd.DataFrame, model: str, group: str, steps: l
         fits[step] = fit_wlsmv(data, statements, ov_names, lv_names, std_lv=std_lv,
                                ci_level=first.ci_level, model_text=model, group=group,
                                group_equal=ORDINAL_STEPS[step], group_partial=group_partial,
-                               stats=first.dwls_fit.stats, missing=first.missing)
+                               stats=first.dwls_fit.stats, missing=first.missing,
+                               caller=_FUNC)
     return fits
 
 

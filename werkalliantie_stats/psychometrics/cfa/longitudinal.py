@@ -25,7 +25,7 @@ import pandas as pd
 
 from werkalliantie_stats._validation import check_frame
 
-from .api import cfa
+from .api import cfa_sequence
 from .invariance import STEP_CONSTRAINTS, InvarianceResult, compare_fits
 from .invariance_ordinal import ordinal_invariance_table
 from .longitudinal_ordinal import ORDINAL_LONG_STEPS, ordinal_longitudinal_fits
@@ -183,6 +183,12 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
     threshold) and ``delta`` (two) in later occasions; equal intercepts fix ``nu = 0``
     again and free the factor means.
 
+    For waves pass ``study.paired_items(pair="wave", rater=...)`` and
+    ``{"wave1": "_w1", "wave2": "_w2"}``. The ML/MLR steps share one summary of the
+    data (patterns, EM moments, h1 information, baseline) and each starts from the
+    previous step's estimates; under FIML the robust CFI/TLI/RMSEA are lavaan's
+    FIML-corrected ones (see :func:`cfa`).
+
     References
     ----------
     1. Widaman, K. F., Ferrer, E., & Conger, R. D. (2010). Factorial invariance within
@@ -231,7 +237,8 @@ def longitudinal_invariance(data: pd.DataFrame, model: Any,
         raise ValueError(f"longitudinal_invariance: `steps` must be an ordered subset of "
                          f"{list(STEP_CONSTRAINTS)}, got {list(steps)!r}")
     syntax = {s: longitudinal_syntax(model, suffixes, s, partial) for s in steps}
-    fits = {s: cfa(data, text, estimator=estimator, missing=missing) for s, text in syntax.items()}
+    fits = cfa_sequence(data, syntax, estimator=estimator, missing=missing,
+                        func="longitudinal_invariance")
     return InvarianceResult(compare_fits(fits), fits, fits[steps[0]].estimator, syntax)
 
 

@@ -136,6 +136,25 @@ class MatrixModel:
         return GroupMatrices(mats["lambda"], mats["theta"], mats["psi"],
                              mats["nu"][:, 0], mats["alpha"][:, 0])
 
+    def batch_matrices(self, xs: np.ndarray, group: int = 0) -> dict[str, np.ndarray]:
+        """Model matrices of group ``group`` for a stack of parameter vectors.
+
+        ``xs`` is ``(B, npar)``; returns ``lambda`` (B, p, m), ``theta`` (B, p, p),
+        ``psi`` (B, m, m), ``nu`` (B, p) and ``alpha`` (B, m).
+        """
+        nb = xs.shape[0]
+        mats = {k: np.repeat(v[None], nb, axis=0) for k, v in self._templates[group].items()}
+        for mat, (rows, cols, idx) in self._free[group].items():
+            mats[mat][:, rows, cols] = xs[:, idx]
+            if mat in ("theta", "psi"):
+                mats[mat][:, cols, rows] = xs[:, idx]
+        mats["nu"], mats["alpha"] = mats["nu"][:, :, 0], mats["alpha"][:, :, 0]
+        return mats
+
+    def free_cells(self, group: int = 0) -> dict[str, tuple[np.ndarray, ...]]:
+        """Per matrix: ``(rows, cols, index)`` of the free cells of group ``group``."""
+        return self._free[group]
+
     def jacobian(self, x: np.ndarray, group: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Derivatives of Sigma (p x p x npar) and mu (p x npar) with respect to ``x``."""
         mats = self.matrices(x, group)

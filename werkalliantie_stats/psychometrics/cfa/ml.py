@@ -30,11 +30,15 @@ __all__ = [
     "complete_blocks",
     "em_saturated",
     "expected_information",
+    "masked_inverses",
     "objective",
+    "objective_and_gradient",
     "objective_at_moments",
     "objective_gradient",
     "pattern_blocks",
     "pattern_expected_information",
+    "saturated_complete_information",
+    "saturated_hessian",
 ]
 
 LOG_2PI = float(np.log(2.0 * np.pi))
@@ -106,14 +110,66 @@ def _moments(model: MatrixModel, x: np.ndarray) -> list[tuple[np.ndarray, np.nda
     return [(m.implied_cov(), m.implied_mean()) for m in mats]
 
 
-def _stacked(pat: Patterns, sigma: np.ndarray, mu: np.ndarray, meanstructure: bool):
-    """Masked inverses W (P x p x p), log-determinants (P) and mean residuals (P x p)."""
-    outer = pat.outer_mask()
-    eye = np.eye(sigma.shape[0])
-    padded = np.where(outer, sigma, eye)
+def _missing_sets(mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Patterns grouped by their number of missing variables: (pattern rows, P_m x m
+    indices of the missing variables)."""
+    counts = (~mask).sum(axis=1)
+    out = []
+    for m in np.unique(counts):
+        rows = np.flatnonzero(counts == m)
+        out.append((rows, np.nonzero(~mask[rows])[1].reshape(len(rows), m)))
+    return out
+
+
+def masked_inverses(mask: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverses of the observed blocks of ``sigma`` (zero-padded, P x p x p) and their
+    log-determinants, from one Cholesky factor of ``sigma``.
+
+    With ``K = Sigma^-1`` and ``m`` the missing variables of a pattern,
+    ``(Sigma_oo)^-1 = K_oo - K_om K_mm^-1 K_mo`` and ``log|Sigma_oo| = log|Sigma| +
+    log|K_mm|`` (inverse of a partitioned matrix), so each pattern costs O(p^2 m)
+    instead of O(p^3). If ``sigma`` itself is not positive definite each observed block
+    is inverted directly (``LinAlgError`` when one of them is not positive definite).
+    """
+    try:
+        chol = np.linalg.cholesky(sigma)
+    except np.linalg.LinAlgError:
+        return _direct_inverses(mask, sigma)
+    logdet = 2.0 * float(np.log(np.diag(chol)).sum())
+    k_inv = np.linalg.inv(chol)
+    k = k_inv.T @ k_inv
+    npat, p = mask.shape
+    invs = np.broadcast_to(k, (npat, p, p)).copy()
+    logdets = np.full(npat, logdet)
+    for rows, miss in _missing_sets(mask):
+        m = miss.shape[1]
+        if m == 0:
+            continue
+        if m == p:
+            invs[rows], logdets[rows] = 0.0, 0.0
+            continue
+        k_m = k[miss]                                          # P_m x m x p
+        k_mm = np.take_along_axis(k_m, miss[:, None, :], axis=2)  # P_m x m x m
+        chol_mm = np.linalg.cholesky(k_mm)
+        solved = np.linalg.solve(chol_mm, k_m)                 # L^-1 K_m.
+        invs[rows] -= solved.transpose(0, 2, 1) @ solved
+        logdets[rows] += 2.0 * np.log(np.diagonal(chol_mm, axis1=1, axis2=2)).sum(axis=1)
+    invs *= (mask[:, :, None] & mask[:, None, :])
+    return invs, logdets
+
+
+def _direct_inverses(mask: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masked inverses and log-determinants by inverting each padded observed block."""
+    outer = mask[:, :, None] & mask[:, None, :]
+    padded = np.where(outer, sigma, np.eye(sigma.shape[0]))
     chol = np.linalg.cholesky(padded)
     logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
-    inv = np.where(outer, np.linalg.inv(padded), 0.0)
+    return np.where(outer, np.linalg.inv(padded), 0.0), logdet
+
+
+def _stacked(pat: Patterns, sigma: np.ndarray, mu: np.ndarray, meanstructure: bool):
+    """Masked inverses W (P x p x p), log-determinants (P) and mean residuals (P x p)."""
+    inv, logdet = masked_inverses(pat.mask, sigma)
     diff = np.where(pat.mask, pat.mean - mu, 0.0) if meanstructure else np.zeros_like(pat.mean)
     return inv, logdet, diff
 
@@ -162,6 +218,29 @@ def objective_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Patterns]
     return grad
 
 
+def objective_and_gradient(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
+                           meanstructure: bool, ntotal: int) -> tuple[float, np.ndarray | None]:
+    """``f(x)`` and its gradient from one set of pattern inverses (``(inf, None)`` where an
+    implied covariance is not positive definite)."""
+    moments = _moments(model, x)
+    total, grad = 0.0, np.zeros(model.npar)
+    for pat in blocks:
+        sigma, mu = moments[pat.group]
+        try:
+            inv, logdet, diff = _stacked(pat, sigma, mu, meanstructure)
+        except np.linalg.LinAlgError:
+            return np.inf, None
+        w = pat.n / ntotal
+        inner = pat.cov + diff[:, :, None] * diff[:, None, :]
+        total += float(w @ (logdet + np.einsum("kij,kji->k", inner, inv)))
+        g_sigma = np.einsum("k,kij->ij", w, inv - inv @ inner @ inv)
+        d_sigma, d_mu = model.jacobian(x, pat.group)
+        grad += g_sigma.reshape(-1) @ d_sigma.reshape(-1, model.npar)
+        if meanstructure:
+            grad += -2.0 * np.einsum("k,kij,kj->i", w, inv, diff) @ d_mu
+    return total, grad
+
+
 def _sigma_gradients(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
                      meanstructure: bool, ntotal: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """``df/dSigma`` (p x p) and ``df/dmu`` (p) of every group at ``x``."""
@@ -179,27 +258,73 @@ def _sigma_gradients(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],
     return out
 
 
-def _moment_hessian_term(pat: Patterns, sigma, mu, d_sigma, d_mu, meanstructure, ntotal):
-    """``J' H1 J``: the Hessian of f through the implied moments (first-order part)."""
+def _moment_kernels(pat: Patterns, sigma, mu, meanstructure, ntotal):
+    """Hessian of f in the implied moments: ``vec Sigma`` (p^2 x p^2), ``mu`` (p x p) and
+    their cross term (p x p^2); the last two are None without a mean structure."""
     inv, _, diff = _stacked(pat, sigma, mu, meanstructure)
     npat, p, _ = inv.shape
     n = pat.n / ntotal
     s_star = pat.cov + diff[:, :, None] * diff[:, None, :]
-    a = inv @ s_star @ inv
     flat_w = inv.reshape(npat, p * p)
-    c1 = (flat_w.T * n) @ flat_w
-    c2 = (a.reshape(npat, p * p).T * n) @ flat_w
-    # tr(W X W Y) = sum C1[a,b,c,d] X[b,c] Y[d,a]; same with A = W S* W in the first slot.
-    kernel = (-c1 + 2.0 * c2).reshape(p, p, p, p).transpose(1, 2, 3, 0).reshape(p * p, p * p)
+    # tr(W X W Y) = sum C[a,b,c,d] X[b,c] Y[d,a] with C = sum n W (x) W; the Hessian
+    # kernel is C with 2 W S* W - W in the first slot.
+    c = ((2.0 * (inv @ s_star @ inv) - inv).reshape(npat, p * p).T * n) @ flat_w
+    kernel = c.reshape(p, p, p, p).transpose(1, 2, 3, 0).reshape(p * p, p * p)
+    if not meanstructure:
+        return kernel, None, None
+    wd = np.einsum("kij,kj->ki", inv, diff)
+    cross = 2.0 * ((flat_w.T * n) @ wd).reshape(p, p * p)
+    return kernel, 2.0 * np.einsum("k,kij->ij", n, inv), cross
+
+
+def _moment_hessian_term(pat: Patterns, sigma, mu, d_sigma, d_mu, meanstructure, ntotal):
+    """``J' H1 J``: the Hessian of f through the implied moments (first-order part)."""
+    kernel, mean_block, cross = _moment_kernels(pat, sigma, mu, meanstructure, ntotal)
+    p = sigma.shape[0]
     jac = d_sigma.reshape(p * p, -1)
     hess = jac.T @ kernel @ jac
     if meanstructure:
-        hess += 2.0 * d_mu.T @ np.einsum("k,kij->ij", n, inv) @ d_mu
-        wd = np.einsum("kij,kj->ki", inv, diff)
-        r = ((flat_w.T * n) @ wd).reshape(p, p, p)
-        cross = 2.0 * d_mu.T @ r.reshape(p, p * p) @ jac
-        hess += cross + cross.T
+        hess += d_mu.T @ mean_block @ d_mu
+        term = d_mu.T @ cross @ jac
+        hess += term + term.T
     return hess
+
+
+def _duplicate(matrix: np.ndarray, p: int, rows: bool = True) -> np.ndarray:
+    """``matrix @ D`` (and ``D' matrix D`` when ``rows``) for the duplication matrix ``D``
+    (vec <- vech, upper triangle row by row), by indexing instead of multiplying."""
+    i, j = np.triu_indices(p)
+    first, second, off = i * p + j, j * p + i, (i != j).astype(float)
+    right = matrix[:, first] + matrix[:, second] * off
+    return right[first] + right[second] * off[:, None] if rows else right
+
+
+def saturated_hessian(pat: Patterns, sigma: np.ndarray, mu: np.ndarray,
+                      ntotal: int) -> np.ndarray:
+    """Hessian of f for the saturated model in its parameters ``(vech Sigma, mu)``.
+
+    Equals :func:`observed_hessian` of the saturated :class:`MatrixModel` (whose
+    Jacobian is the duplication matrix), with the contraction done by indexing.
+    """
+    kernel, mean_block, cross = _moment_kernels(pat, sigma, mu, True, ntotal)
+    p = len(mu)
+    vech = _duplicate(kernel, p)
+    mixed = _duplicate(cross, p, rows=False)
+    return np.block([[vech, mixed.T], [mixed, mean_block]])
+
+
+def saturated_complete_information(sigma: np.ndarray) -> np.ndarray:
+    """Complete-data information per case of the saturated model at ``sigma``:
+    ``1/2 D'(W (x) W) D`` for ``vech Sigma`` and ``W`` for ``mu`` (``W = Sigma^-1``)."""
+    inv = np.linalg.inv(sigma)
+    p = len(sigma)
+    flat = inv.reshape(p * p)
+    kernel = np.outer(flat, flat).reshape(p, p, p, p).transpose(1, 2, 3, 0).reshape(p * p, p * p)
+    vech = 0.5 * _duplicate(kernel, p)
+    out = np.zeros((len(vech) + p, len(vech) + p))
+    out[:len(vech), :len(vech)] = vech
+    out[len(vech):, len(vech):] = inv
+    return out
 
 
 def observed_hessian(model: MatrixModel, x: np.ndarray, blocks: list[Patterns],

@@ -123,17 +123,22 @@ def _check_duplicates(statements: Sequence[Statement]) -> None:
 
 
 def _user_rows(statements: Sequence[Statement], group: int, spec: ModelSpec) -> list[dict]:
-    rows = []
+    rows, marked = [], set()
     for s in statements:
         if s.op not in ("=~", "~~", "~1"):
             raise ModelSyntaxError(f"line {s.line}: operator {s.op!r} is not supported by "
                                    "cfa() with continuous indicators (use =~, ~~, ~1)")
+        # the marker is the first indicator of each factor (a later `f =~ x` line adds a
+        # free loading), as lavaan's auto.fix.first
+        new_factor = s.op == "=~" and s.lhs not in marked
+        if s.op == "=~":
+            marked.add(s.lhs)
         for k, term in enumerate(s.terms):
             slot = _slot(term.modifiers, group - 1, spec.ngroups, s)
             rhs = "" if s.op == "~1" else term.name
             fixed = slot["fixed"]
             free = fixed is None
-            if s.op == "=~" and k == 0 and not spec.std_lv and free and not slot["free"]:
+            if new_factor and k == 0 and not spec.std_lv and free and not slot["free"]:
                 fixed, free = 1.0, False
             rows.append(_row(s.lhs, s.op, rhs, group, free=free,
                              ustart=math.nan if fixed is None else fixed,

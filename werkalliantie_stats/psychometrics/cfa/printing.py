@@ -50,9 +50,13 @@ def _fit_block(res, digits: int) -> list[str]:
             row("Comparative Fit Index (CFI)", "cfi", "cfi_scaled"),
             row("Tucker-Lewis Index (TLI)", "tli", "tli_scaled")]
     robust = "cfi_robust" in fm.index
+
+    def last(label, key):  # robust indices: the Scaled column, or the only one (ML + FIML)
+        return _line(label, ["", fm[key]] if scaled else [fm[key]], digits)
+
     if robust:
-        out += [_line("Robust Comparative Fit Index (CFI)", ["", fm["cfi_robust"]], digits),
-                _line("Robust Tucker-Lewis Index (TLI)", ["", fm["tli_robust"]], digits)]
+        out += [last("Robust Comparative Fit Index (CFI)", "cfi_robust"),
+                last("Robust Tucker-Lewis Index (TLI)", "tli_robust")]
     if "logl" in fm.index:
         out += ["", "Loglikelihood and Information Criteria:",
                 _line("Loglikelihood user model (H0)", [fm["logl"]], digits),
@@ -68,11 +72,10 @@ def _fit_block(res, digits: int) -> list[str]:
                 "rmsea_ci_upper_scaled"),
             row("P-value H_0: RMSEA <= 0.050", "rmsea_pvalue", "rmsea_pvalue_scaled")]
     if robust:
-        out += [_line("Robust RMSEA", ["", fm["rmsea_robust"]], digits),
-                _line("90 Percent confidence interval - lower", ["", fm["rmsea_ci_lower_robust"]],
-                      digits),
-                _line("90 Percent confidence interval - upper", ["", fm["rmsea_ci_upper_robust"]],
-                      digits)]
+        out += [last("Robust RMSEA", "rmsea_robust"),
+                last("90 Percent confidence interval - lower", "rmsea_ci_lower_robust"),
+                last("90 Percent confidence interval - upper", "rmsea_ci_upper_robust"),
+                last("P-value H_0: Robust RMSEA <= 0.050", "rmsea_pvalue_robust")]
     out += ["", "Standardized Root Mean Square Residual:", _line("SRMR", [fm["srmr"]], digits)]
     return out
 
@@ -113,6 +116,17 @@ def _estimates_block(est: pd.DataFrame, digits: int, lvs: set[str]) -> list[str]
     return out
 
 
+def _se_lines(res, digits: int) -> list[str]:
+    """lavaan's standard-error lines for a bootstrap fit (nothing otherwise)."""
+    boot = getattr(res, "bootstrap", None)
+    if boot is None:
+        return []
+    return ["", _line("Standard errors", ["Bootstrap"], digits),
+            _line("Number of requested bootstrap draws", [f"{boot.n_boot:d}"], digits),
+            _line("Number of successful bootstrap draws", [f"{boot.n_boot - boot.n_failed:d}"],
+                  digits)]
+
+
 def summary_text(res, digits: int = 3) -> str:
     """lavaan-like summary of a :class:`CFAResult`."""
     state = res.state
@@ -127,7 +141,7 @@ def summary_text(res, digits: int = 3) -> str:
                 for lab, n in zip(res.group_labels, res.n_obs, strict=True)]
     else:
         out.append(_line("Number of observations", [f"{res.n_obs[0]:d}"], digits))
-    out += ["", *_fit_block(res, digits), "", "Parameter Estimates:"]
+    out += ["", *_fit_block(res, digits), "", "Parameter Estimates:", *_se_lines(res, digits)]
     est = res.estimates
     lvs = set(res.lv_names)
     if "group" in est.columns:

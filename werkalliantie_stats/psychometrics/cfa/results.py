@@ -61,7 +61,11 @@ class CFAResult(ResultMixin):
         Level of ``ci_lower``/``ci_upper``.
     dwls_fit : DWLSResult or None
         For ``estimator="WLSMV"``: the underlying DWLS fit (used by the scaled difference
-        test of nested ordinal models).
+        test of nested ordinal models, the modification indices, factor scores and
+        composite reliability).
+    bootstrap : CFABootstrapResult or None
+        With ``se="bootstrap"``: the draws behind the ``se``/``z``/``pvalue``/CI columns
+        (``fit.bootstrap.confidence_interval("bca.simple")`` for another interval type).
 
     Examples
     --------
@@ -78,6 +82,15 @@ class CFAResult(ResultMixin):
     0.809
     >>> res.factor_scores().shape  # In R: lavPredict(fit)
     (300, 1)
+    >>> codes = data.apply(lambda col: np.digitize(col, [-0.5, 0.5]) + 1)
+    >>> ordinal = cfa(codes, "f =~ a + b + c + d", estimator="WLSMV")
+    >>> # In R: fit <- cfa(model, codes, ordered = TRUE, estimator = "WLSMV")
+    >>> ordinal.modification_indices()[["lhs", "op", "rhs"]].iloc[0].tolist()  # modindices
+    ['a', '~~', 'b']
+    >>> round(float(ordinal.composite_reliability().loc["f", 1]), 3)  # compRelSEM(fit)
+    0.72
+    >>> ordinal.factor_scores().shape  # lavPredict(fit): empirical Bayes modal scores
+    (300, 1)
     """
 
     estimates: pd.DataFrame
@@ -93,6 +106,7 @@ class CFAResult(ResultMixin):
     case_index: tuple = field(repr=False, default=())
     model_text: str = field(repr=False, default="")
     dwls_fit: object = field(repr=False, default=None, compare=False)
+    bootstrap: object = field(repr=False, default=None, compare=False)
     _title = "Confirmatory factor analysis"
 
     def to_frame(self) -> pd.DataFrame:
@@ -136,22 +150,32 @@ class CFAResult(ResultMixin):
         """Modification indices with ``mi, epc, sepc_lv, sepc_all`` (lavaan ``modindices``).
 
         Rows with ``mi`` below ``minimum_mi`` are dropped; ``sort=True`` orders by
-        decreasing ``mi``. See :mod:`~werkalliantie_stats.psychometrics.cfa.modindices`.
+        decreasing ``mi``. ML/MLR fits: score tests from the ML expected information
+        (:mod:`~werkalliantie_stats.psychometrics.cfa.modindices`); WLSMV fits: from the
+        DWLS information (:mod:`~werkalliantie_stats.psychometrics.cfa.modindices_ordinal`).
         """
-        self._require_ml("modification_indices")
-        from .modindices import modification_indices
-        out = modification_indices(self.state)
+        if self.estimator == "WLSMV":
+            from .modindices_ordinal import ordinal_modification_indices
+            out = ordinal_modification_indices(self.state, self.dwls_fit)
+        else:
+            from .modindices import modification_indices
+            out = modification_indices(self.state)
         out = out[~(out["mi"] < minimum_mi)]
         if sort:
             out = out.sort_values("mi", ascending=False)
         return out.reset_index(drop=True)
 
     def factor_scores(self) -> pd.DataFrame:
-        """Regression factor scores of the cases used (lavaan ``lavPredict``).
+        """Factor scores of the cases used (lavaan ``lavPredict``).
 
+        ML/MLR fits: regression (Thurstone) scores. WLSMV fits: empirical Bayes modal
+        scores, lavaan's default for ordered items
+        (:func:`~werkalliantie_stats.psychometrics.cfa.scores_ordinal.ebm_factor_scores`).
         Indexed like the input rows; with groups, a ``group`` column is added.
         """
-        self._require_ml("factor_scores")
+        if self.estimator == "WLSMV":
+            from .scores_ordinal import ordinal_factor_scores
+            return ordinal_factor_scores(self)
         from .scores import factor_scores
         frames = []
         for g, (scores, index) in enumerate(zip(factor_scores(self.state), self.case_index,
@@ -162,22 +186,23 @@ class CFAResult(ResultMixin):
             frames.append(frame)
         return pd.concat(frames)
 
-    def composite_reliability(self, observed: bool = True) -> pd.DataFrame:
+    def composite_reliability(self, observed: bool = True,
+                              ord_scale: bool = True) -> pd.DataFrame:
         """Composite reliability (omega) per factor and group, as semTools ``compRelSEM``.
 
-        ``observed=True`` divides by the sample variance of the sum score (semTools'
-        default ``obs.var=TRUE``); ``False`` by the model-implied variance.
+        ``observed=True`` uses the sample (co)variances of the indicators in the
+        denominator (semTools' default ``obs.var=TRUE``); ``False`` the model-implied
+        ones. For WLSMV fits ``ord_scale=True`` (semTools' ``ord.scale``) gives the
+        reliability of the sum of the item codes (Green & Yang's categorical omega,
+        :mod:`~werkalliantie_stats.psychometrics.cfa.composite_ordinal`) and
+        ``ord_scale=False`` that of the sum of the latent responses; continuous
+        indicators have no other scale, so there ``ord_scale`` changes nothing.
         """
-        self._require_ml("composite_reliability")
+        if self.estimator == "WLSMV":
+            from .composite_ordinal import ordinal_composite_reliability
+            return ordinal_composite_reliability(self, observed, ord_scale)
         from .scores import composite_reliability
         return composite_reliability(self.state, observed)
-
-    def _require_ml(self, method: str) -> None:
-        if self.estimator == "WLSMV":
-            raise ValueError(f"CFAResult.{method}: defined here for ML/MLR fits of "
-                             "continuous indicators; this model was fitted with "
-                             "estimator='WLSMV' (ordered items). Refit with estimator='MLR' "
-                             "to treat the items as continuous.")
 
     def summary(self, digits: int = 3) -> str:
         """Text like lavaan's ``summary(fit, fit.measures=TRUE, standardized=TRUE)``."""

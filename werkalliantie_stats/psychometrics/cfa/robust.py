@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from .matrices import MatrixModel
-from .ml import observed_hessian, pattern_blocks
+from .ml import masked_inverses
 
-__all__ = ["casewise_scores", "fiml_trace_h1", "scaling_trace_h1"]
+__all__ = ["casewise_scores", "saturated_model", "scaling_trace_h1"]
 
 
 def _group_scores(y: np.ndarray, sigma: np.ndarray, mu: np.ndarray, d_sigma: np.ndarray,
@@ -39,9 +39,7 @@ def _group_scores(y: np.ndarray, sigma: np.ndarray, mu: np.ndarray, d_sigma: np.
     observed = ~np.isnan(y)
     masks, inverse = np.unique(observed, axis=0, return_inverse=True)
     inverse = inverse.ravel()
-    outer = masks[:, :, None] & masks[:, None, :]
-    padded = np.where(outer, sigma, np.eye(len(mu)))
-    invs = np.where(outer, np.linalg.inv(padded), 0.0)
+    invs, _ = masked_inverses(masks, sigma)
     e = np.where(observed, y - mu, 0.0)
     we = np.einsum("nij,nj->ni", invs[inverse], e)
     n, p = we.shape
@@ -88,7 +86,7 @@ def scaling_trace_h1(groups: list[np.ndarray], samples: list[tuple[np.ndarray, n
     return total
 
 
-def _saturated_model(p: int, cov: np.ndarray, mean: np.ndarray) -> tuple[MatrixModel, np.ndarray]:
+def saturated_model(p: int, cov: np.ndarray, mean: np.ndarray) -> tuple[MatrixModel, np.ndarray]:
     """The saturated model (free means and covariances) as a MatrixModel, at given moments."""
     names = [f"v{i}" for i in range(p)]
     rows, values = [], []
@@ -103,22 +101,3 @@ def _saturated_model(p: int, cov: np.ndarray, mean: np.ndarray) -> tuple[MatrixM
     table["free"] = np.arange(1, len(table) + 1)
     table["ustart"] = np.nan
     return MatrixModel(table, names, []), np.asarray(values)
-
-
-def fiml_trace_h1(groups: list[np.ndarray], samples: list[tuple[np.ndarray, np.ndarray]]
-                  ) -> float:
-    """``sum_g tr(A1_g^-1 B1_g)`` for incomplete data, at the EM (h1) moments.
-
-    ``A1`` is the observed information per case of the saturated FIML model, ``B1`` the
-    mean outer product of its casewise scores.
-    """
-    total = 0.0
-    for y, (cov, mean) in zip(groups, samples, strict=True):
-        model, x = _saturated_model(y.shape[1], cov, mean)
-        blocks = pattern_blocks([y])
-        n = int(blocks[0].n.sum())
-
-        a1 = 0.5 * observed_hessian(model, x, blocks, True, n)
-        scores = casewise_scores([y], [(cov, mean)], [model.jacobian(x, 0)], True)
-        total += float(np.trace(np.linalg.solve(a1, scores.T @ scores / n)))
-    return total

@@ -427,7 +427,7 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
               lv_names: list[str], *, std_lv: bool, ci_level: float, model_text: str,
               group: str | None = None, group_equal: Sequence[str] = (),
               group_partial: Sequence[str] = (), stats=None,
-              missing: str = "listwise") -> CFAResult:
+              missing: str = "listwise", caller: str = "cfa") -> CFAResult:
     """WLSMV fit of ordered items: what ``cfa(estimator="WLSMV")`` runs.
 
     Parameters
@@ -455,6 +455,8 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     missing : {"listwise", "pairwise"}
         Deletion of incomplete rows, as lavaan's ``missing=`` for ordered data
         (:func:`ordinal_sample_statistics`).
+    caller : str
+        The public function named in warnings (``"cfa"``, ``"measurement_invariance"``).
 
     Returns
     -------
@@ -498,7 +500,7 @@ def fit_wlsmv(data: pd.DataFrame, statements: Sequence[Statement], ov_names: lis
     table = ordinal_partable(statements, ov_names, counts, std_lv, len(groups), group_equal,
                              group_partial)
     model = PartableOrdinalModel(table, ov_names, lv_names)
-    fit = fit_dwls(stats, model, start=model.start(stats))
+    fit = fit_dwls(stats, model, start=model.start(stats), caller=caller)
     final = _final_table(model, fit.theta)
     rows = model.matrix_rows
     mm = MatrixModel(final[rows], ov_names, lv_names)
