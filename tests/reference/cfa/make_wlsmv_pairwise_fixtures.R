@@ -5,7 +5,8 @@
 # Writes tests/reference/cfa/wlsmv_pairwise/:
 #  (a) bfi_two_factor.json: bfi A1-A5, C1-C5 (incomplete rows kept), two factors,
 #      cfa(..., ordered = TRUE, estimator = "WLSMV", missing = "pairwise"); with the sample
-#      statistics (wls.obs), the full gamma (NACOV) and the DWLS weights (diag of wls.v).
+#      statistics (wls.obs), the full gamma (NACOV), the DWLS weights (diag of wls.v),
+#      modindices(fit), semTools::compRelSEM(fit) and lavPredict(fit) (EBM factor scores).
 #      bfi_gender_invariance.json: the same by gender (rows with gender missing dropped by
 #      lavaan), group.equal = c() / "loadings" / c("loadings", "thresholds"), each step's
 #      parameterEstimates and fitMeasures, and lavTestLRT(configural, metric, scalar).
@@ -19,7 +20,8 @@
 #      available answers) but used on another is merged with its lower neighbour (the
 #      lowest with the one above) on every occasion, as merge_empty_categories.
 # Every fit: parameterEstimates(fit, standardized = TRUE) (all rows), fitMeasures(fit),
-# lavInspect(fit, "nobs") / "ntotal".
+# lavInspect(fit, "nobs") / "ntotal". lavaan warns once that the parameter covariance
+# matrix is not positive definite (smallest eigenvalue about -2e-17, a numerical zero).
 suppressPackageStartupMessages({
   library(lavaan)
   library(semTools)
@@ -59,7 +61,10 @@ write_fixture(c(list(model = model2, items = items,
                      ntotal_listwise = lavInspect(listwise, "ntotal"),
                      wls_obs = unname(lavInspect(fit, "wls.obs")),
                      gamma = rows_of(unname(lavInspect(fit, "gamma"))),
-                     wls_v_diag = unname(diag(lavInspect(fit, "wls.v")))),
+                     wls_v_diag = unname(diag(lavInspect(fit, "wls.v"))),
+                     modindices = as.list(modindices(fit)),
+                     comp_rel = as.list(compRelSEM(fit)),
+                     factor_scores = rows_of(unname(lavPredict(fit)))),
                 fit_summary(fit)), "bfi_two_factor.json")
 
 steps <- list(configural = "", metric = "loadings", scalar = c("loadings", "thresholds"))
