@@ -152,3 +152,35 @@ def test_continuous_default_steps_unchanged():
     res = longitudinal_invariance(wide, "f =~ x + y + z", OCC)
     assert res.table.index.tolist() == ["configural", "metric", "scalar", "strict"]
     assert res.recoded is None
+
+
+@pytest.mark.parametrize(("args", "error", "match"), [
+    (("not a frame", ["x"], ["_a", "_b"]), TypeError, "must be a pandas DataFrame"),
+    ((None, "x", ["_a", "_b"]), TypeError, "`items` must be a list"),
+    ((None, ["x"], ["_a"]), TypeError, "at least two column suffixes"),
+    ((None, ["y"], ["_a", "_b"]), ValueError, "'y_a' .*not found"),
+    ((None, ["x"], ["_a", "_b"], ["one"]), ValueError, "one name per suffix"),
+])
+def test_merge_empty_categories_rejects_bad_input(args, error, match):
+    from werkalliantie_stats import merge_empty_categories
+
+    wide = pd.DataFrame({"x_a": [1, 2, 3], "x_b": [1, 2, 2]})
+    args = (wide if args[0] is None else args[0], *args[1:])
+    with pytest.raises(error, match=f"merge_empty_categories: .*{match}"):
+        merge_empty_categories(*args)
+
+
+def test_merge_empty_categories_rejects_non_integer_codes():
+    from werkalliantie_stats import merge_empty_categories
+
+    wide = pd.DataFrame({"x_a": [1.5, 2, 3], "x_b": [1, 2, 2]})
+    with pytest.raises(ValueError, match=r"merge_empty_categories: column 'x_a' .*1\.5"):
+        merge_empty_categories(wide, ["x"], ["_a", "_b"])
+
+
+def test_merge_empty_categories_warning_names_the_function_called():
+    from werkalliantie_stats import merge_empty_categories
+
+    wide = pd.DataFrame({"x_a": [1, 2, 3], "x_b": [1, 2, 2]})
+    with pytest.warns(EmptyCategoryWarning, match="^merge_empty_categories: item 'x'"):
+        merge_empty_categories(wide, ["x"], ["_a", "_b"])

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from werkalliantie_stats._validation import numeric_frame
+from werkalliantie_stats._validation import check_columns, check_frame, numeric_frame
 from werkalliantie_stats.exceptions import EmptyCategoryWarning
 
 from .ordinal import _ordered_as_codes, _usable_rows, ordinal_sample_statistics
@@ -122,6 +122,31 @@ def merge_empty_categories(data: pd.DataFrame, items: Sequence[str],
     >>> data["x_b"].tolist(), len(recoded)  # missing stays missing; nothing to merge
     ([nan, 2.0, 3.0, 5.0, 4.0], 0)
     """
+    func = "merge_empty_categories"
+    check_frame(data, func)
+    if isinstance(items, str) or isinstance(suffixes, str) or len(suffixes) < 2:
+        raise TypeError(f"{func}: `items` must be a list of item names and `suffixes` a "
+                        f"list of at least two column suffixes, e.g. ['_client', '_officer'];"
+                        f" got items={items!r}, suffixes={suffixes!r}")
+    if occasions is not None and len(occasions) != len(suffixes):
+        raise ValueError(f"{func}: `occasions` needs one name per suffix ({len(suffixes)}), "
+                         f"got {list(occasions)!r}")
+    columns = check_columns(data, [f"{i}{sfx}" for i in items for sfx in suffixes], func)
+    codes = numeric_frame(data, func, columns)
+    for col in columns:
+        values = codes[col].dropna()
+        if (values != values.round()).any():
+            raise ValueError(f"{func}: column {col!r} of `data` holds non-integer codes, e.g. "
+                             f"{values[values != values.round()].iloc[0]:g}; ordered items "
+                             f"need integer categories")
+    return _merge_empty(data, items, suffixes, occasions, func)
+
+
+def _merge_empty(data: pd.DataFrame, items: Sequence[str], suffixes: Sequence[str],
+                 occasions: Sequence[str] | None, func: str
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The merging of :func:`merge_empty_categories` without input checks; messages
+    name ``func``."""
     names = list(occasions) if occasions is not None else list(suffixes)
     out = data.copy()
     rows = []
@@ -130,7 +155,7 @@ def merge_empty_categories(data: pd.DataFrame, items: Sequence[str],
         observed = [set(out[c].dropna().unique().tolist()) for c in cols]
         kept = sorted(set.intersection(*observed))
         if len(kept) < 2:
-            raise ValueError(f"{_FUNC}: item {item!r} shares fewer than two response "
+            raise ValueError(f"{func}: item {item!r} shares fewer than two response "
                              f"categories across occasions ({cols}: "
                              f"{[sorted(o) for o in observed]}); drop it from the model")
         for code in sorted(set.union(*observed) - set(kept)):
@@ -142,7 +167,7 @@ def merge_empty_categories(data: pd.DataFrame, items: Sequence[str],
                 out.loc[out[c] == code, c] = target
             rows.append({"item": item, "category": code, "empty_on": ", ".join(empty_on),
                          "merged_into": target, "n_recoded": n_changed})
-            warnings.warn(f"{_FUNC}: item {item!r} has no responses in category {code:g} on "
+            warnings.warn(f"{func}: item {item!r} has no responses in category {code:g} on "
                           f"occasion(s) {empty_on} (other occasions use it), so its thresholds "
                           f"cannot be equated across occasions; category {code:g} is merged "
                           f"with category {target:g} on every occasion ({n_changed} "
@@ -353,7 +378,7 @@ def ordinal_longitudinal_fits(data: pd.DataFrame, factors: Mapping[str, Sequence
     items = [i for its in factors.values() for i in its]
     columns = [f"{i}{sfx}" for sfx in suffixes for i in items]
     frame = _used_cases(data, columns, missing)
-    frame, recoded = merge_empty_categories(frame, items, suffixes, list(occasions))
+    frame, recoded = _merge_empty(frame, items, suffixes, list(occasions), _FUNC)
     counts = {i: int(frame[f"{i}{suffixes[0]}"].nunique()) - 1 for i in items}
     syntax = {s: ordinal_longitudinal_syntax(factors, suffixes, s, counts, partial)
               for s in steps}
