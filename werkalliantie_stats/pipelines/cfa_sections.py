@@ -133,7 +133,9 @@ def invariance_section(b: SectionBuilder, work: CfaWork) -> None:
                        "Every dyad rated on both occasions is used (ntotal), missing "
                        "responses by pairwise deletion as lavaan's missing = \"pairwise\"; "
                        "a category empty among one occasion's answers is merged with its "
-                       "neighbour on both.")
+                       "neighbour on both. The robust CFI/TLI/RMSEA are empty (NaN) from the "
+                       "thresholds step on: once scale factors are free lavaan leaves them "
+                       "undefined (NA), and so do we; read the scaled indices there.")
     else:
         b.notes.append(f"Estimator {work.invariance_estimator} (FIML); each step is compared "
                        "with the previous one (chi-square difference, changes in CFI and "
