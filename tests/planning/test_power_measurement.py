@@ -148,10 +148,11 @@ def test_categories_unused_by_one_group_are_merged_towards_the_shared_ones():
     assert merged["b"].tolist() == frame["b"].iloc[:8].tolist()
 
 
-def test_a_middle_gap_is_merged_towards_the_middle_of_the_scale():
+def test_a_middle_gap_is_merged_with_the_next_lower_shared_category():
+    """The rule of merge_empty_categories (one rule for occasions and groups)."""
     frame = pd.DataFrame({"a": [1.0, 2, 3, 5, 1, 3, 5, 5], "g": list("xxxxyyyy")})
     merged, changed = merge_unshared_categories(frame, ["a"], "g")
-    assert changed and merged["a"].tolist() == [1.0, 3, 3, 5, 1, 3, 5, 5]
+    assert changed and merged["a"].tolist() == [1.0, 1, 3, 5, 1, 3, 5, 5]
 
 
 def test_nothing_to_merge_leaves_codes_alone():

@@ -34,6 +34,7 @@ from ..exceptions import ConvergenceWarning
 from ..instrument import load_instrument
 from ..psychometrics.cfa import cfa, measurement_invariance
 from ..psychometrics.cfa.longitudinal import instrument_model
+from ..psychometrics.cfa.longitudinal_ordinal import shared_category_targets
 from ..study import Study
 
 __all__ = ["CFA_RATERS", "cfa_fit_rows", "invariance_rows", "merge_unshared_categories"]
@@ -114,7 +115,8 @@ def _fit_scale(term: str) -> str:
 def merge_unshared_categories(frame: pd.DataFrame, items: list[str],
                               group: str) -> tuple[pd.DataFrame, bool]:
     """Recode, per item, each response category that some group does not use to the
-    nearest category every group uses (ties towards the middle of the observed range).
+    next lower category every group uses (the next higher one for the lowest), the rule
+    of :func:`~werkalliantie_stats.merge_empty_categories`.
 
     Works on complete rows (listwise deletion, as the WLSMV fit). Returns the recoded
     copy and whether anything was merged. This is what lavaan asks for when a category is
@@ -124,14 +126,10 @@ def merge_unshared_categories(frame: pd.DataFrame, items: list[str],
     merged = False
     for item in items:
         per_group = [set(v) for _, v in complete.groupby(group, sort=False)[item]]
-        shared = sorted(set.intersection(*per_group))
-        used = sorted(set.union(*per_group))
-        if len(shared) < 2 or len(shared) == len(used):
+        shared, targets = shared_category_targets(per_group)
+        if len(shared) < 2 or not targets:
             continue
-        middle = (used[0] + used[-1]) / 2
-        mapping = {v: min(shared, key=lambda c, v=v: (abs(c - v), abs(c - middle)))
-                   for v in used}
-        complete[item] = complete[item].map(mapping)
+        complete[item] = complete[item].replace(targets)
         merged = True
     return complete, merged
 

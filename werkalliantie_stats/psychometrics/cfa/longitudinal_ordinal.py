@@ -56,6 +56,21 @@ def _merge_target(code: float, kept: list[float]) -> float:
     return max(below) if below else min(k for k in kept if k > code)
 
 
+def shared_category_targets(observed: Sequence[set]) -> tuple[list, dict]:
+    """The categories every set uses, and where each other category goes.
+
+    ``observed`` holds the categories used on each occasion (or in each group). A
+    category missing from any of them is merged with the next lower shared category,
+    or the next higher one when none is lower. The one rule for occasions
+    (:func:`merge_empty_categories`) and groups (planning's invariance replications).
+    """
+    kept = sorted(set.intersection(*map(set, observed)))
+    if not kept:
+        return kept, {}
+    union = set.union(*map(set, observed))
+    return kept, {code: _merge_target(code, kept) for code in sorted(union - set(kept))}
+
+
 def _as_int(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
@@ -153,13 +168,12 @@ def _merge_empty(data: pd.DataFrame, items: Sequence[str], suffixes: Sequence[st
     for item in items:
         cols = [f"{item}{sfx}" for sfx in suffixes]
         observed = [set(out[c].dropna().unique().tolist()) for c in cols]
-        kept = sorted(set.intersection(*observed))
+        kept, targets = shared_category_targets(observed)
         if len(kept) < 2:
             raise ValueError(f"{func}: item {item!r} shares fewer than two response "
                              f"categories across occasions ({cols}: "
                              f"{[sorted(o) for o in observed]}); drop it from the model")
-        for code in sorted(set.union(*observed) - set(kept)):
-            target = _merge_target(code, kept)
+        for code, target in targets.items():
             code, target = _as_int(code), _as_int(target)
             empty_on = [n for n, o in zip(names, observed, strict=True) if code not in o]
             n_changed = int(sum((out[c] == code).sum() for c in cols))
